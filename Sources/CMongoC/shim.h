@@ -1,0 +1,1 @@
+#include <mongoc/mongoc.h>

@@ -1,0 +1,43 @@
+import Domain
+
+/// One row of `process_tracking`, as the operator and the REST API see it.
+public struct TrackingRow: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var operDate: OperDate
+    public var startLoadTime: String?
+    public var endLoadTime: String?
+    public var loadStatus: String?
+    public var startInsInKafkaTime: String?
+    public var endInsInKafkaTime: String?
+    public var insInKafkaStatus: String?
+    public var occupiedByProcess: String?
+    public var migrateCurDate: String?
+    public var periodicUpdateTime: String?
+    public var insertedAt: String?
+
+    public init(
+        id: Int64, operDate: OperDate, startLoadTime: String? = nil, endLoadTime: String? = nil,
+        loadStatus: String? = nil, startInsInKafkaTime: String? = nil, endInsInKafkaTime: String? = nil,
+        insInKafkaStatus: String? = nil, occupiedByProcess: String? = nil, migrateCurDate: String? = nil,
+        periodicUpdateTime: String? = nil, insertedAt: String? = nil
+    ) {
+        self.id = id
+        self.operDate = operDate
+        self.startLoadTime = startLoadTime
+        self.endLoadTime = endLoadTime
+        self.loadStatus = loadStatus
+        self.startInsInKafkaTime = startInsInKafkaTime
+        self.endInsInKafkaTime = endInsInKafkaTime
+        self.insInKafkaStatus = insInKafkaStatus
+        self.occupiedByProcess = occupiedByProcess
+        self.migrateCurDate = migrateCurDate
+        self.periodicUpdateTime = periodicUpdateTime
+        self.insertedAt = insertedAt
+    }
+}
+
+/// The values `ins_inkafka_status` takes (documented in `ddl/010_process_tracking.sql`).
+public enum StreamStatus {
+    public static let done = "DONE"
+    public static let failed = "FAILED"
+}

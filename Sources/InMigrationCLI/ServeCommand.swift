@@ -1,0 +1,41 @@
+import ArgumentParser
+import Config
+import HTTPServer
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Starter
+import UnixSignals
+
+/// `inmigration serve`: the scheduler and the HTTP API, until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the scheduler and the HTTP API until stopped.")
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try options.loadConfiguration()
+            let logger = options.makeLogger("inmigration.serve")
+            let runtime = try await StarterRuntime.start(configuration, logger: logger)
+            let runner = MigrationRunner(starter: runtime.starter, logger: logger)
+            let scheduler = SchedulerService(runner: runner, options: configuration.scheduler, logger: logger)
+            let api = APIServer.application(
+                .init(runner: runner, journal: runtime.journal, database: runtime.store, http: configuration.http),
+                logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: scheduler), .init(service: api)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            do {
+                try await group.run()
+            } catch {
+                await runtime.close()
+                throw error
+            }
+            await runtime.close()
+        }
+    }
+}

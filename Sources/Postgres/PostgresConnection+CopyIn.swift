@@ -1,0 +1,68 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Bulk-loads rows with `COPY … FROM STDIN` in text format, sending them in batches of
+    /// about 64 KiB as the sequence produces them.
+    ///
+    /// Values are PostgreSQL's text format, nil for NULL; escaping is done here. A row with
+    /// the wrong number of fields, or a value the column type rejects, fails the whole COPY:
+    /// nothing is loaded.
+    /// - Parameters:
+    ///   - copyStatement: e.g. `COPY "t" ("a", "b") FROM STDIN`, without a FORMAT other
+    ///     than text. Quote names with ``quoteIdentifier(_:)``.
+    ///   - rows: the rows, each with one value per column named.
+    /// - Returns: the number of rows the server loaded.
+    /// - Throws: ``PostgresError`` `.copyFailed` with the server's SQLSTATE where it sent one.
+    @discardableResult
+    public func copyIn(_ copyStatement: String, rows: some Sequence<[String?]>) throws -> Int {
+        try startCopy(copyStatement, expecting: PGRES_COPY_IN) { result in
+            guard PQbinaryTuples(result) == 0 else {
+                throw PostgresError(code: .copyFailed, message: "copyIn sends text format, not FORMAT binary")
+            }
+        }
+        let batchSize = 1 << 16
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(batchSize + 4096)
+        var sent = true
+        for row in rows {
+            CopyTextEncoder.append(row, to: &buffer)
+            if buffer.count >= batchSize {
+                sent = send(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                guard sent else { break }
+            }
+        }
+        if sent, !buffer.isEmpty {
+            sent = send(buffer)
+        }
+        // A send fails when the server already ended the COPY with an error: its result,
+        // read by finishCopy, says why. Otherwise tell the server the data is complete.
+        if sent, PQputCopyEnd(pointer, nil) != 1 {
+            throw PostgresError(code: .copyFailed, connection: pointer, context: "could not end COPY")
+        }
+        return try finishCopyIn()
+    }
+
+    private func send(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                PQputCopyData(pointer, chars.baseAddress, Int32(chars.count)) == 1
+            }
+        }
+    }
+
+    private func finishCopyIn() throws -> Int {
+        guard let result = PQgetResult(pointer) else {
+            throw PostgresError(code: .copyFailed, connection: pointer, context: "COPY ended without a result")
+        }
+        defer {
+            PQclear(result)
+            drainResults()
+        }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            let code: PostgresError.Code = PQstatus(pointer) == CONNECTION_OK ? .copyFailed : .connectionFailed
+            throw PostgresError(code: code, result: result, connection: pointer)
+        }
+        return PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
+    }
+}

@@ -1,0 +1,24 @@
+import Config
+
+/// The librdkafka properties of the starter's producer: durable (idempotent, `acks=all`) and
+/// bounded in time, so that a broker that never comes back fails the migration visibly instead
+/// of hanging it.
+public enum ProducerSettings {
+    /// - Throws: ``ConfigurationError`` when no bootstrap address is configured.
+    public static func properties(for configuration: InMigrationConfiguration) throws -> [String: String] {
+        var properties: [String: String] = [
+            "bootstrap.servers": try configuration.kafka.resolvedBootstrapServers(),
+            "client.id": "inmigration-starter",
+            "enable.idempotence": "true",
+            "acks": "all",
+            "message.timeout.ms": String(configuration.kafka.deliveryTimeout.milliseconds),
+            "linger.ms": "20",
+            "batch.num.messages": "10000",
+            "batch.size": "4000000",
+            "queue.buffering.max.messages": "500000",
+            "queue.buffering.max.kbytes": "1048576",
+        ]
+        for (key, value) in configuration.kafka.producer { properties[key] = value }
+        return properties
+    }
+}

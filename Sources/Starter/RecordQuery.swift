@@ -1,0 +1,53 @@
+import Domain
+import Postgres
+
+/// The SQL that reads an in-table for streaming.
+///
+/// PostgreSQL renders each row as JSON (`row_to_json`) and gathers its child rows in the same
+/// statement; the result comes through `COPY … TO STDOUT (FORMAT binary)`, which streams with flat
+/// memory however large the table, and is never re-parsed on our side.
+enum RecordQuery {
+    /// Columns: externalId as text, the row as JSON, the child rows as one JSON object (or NULL
+    /// when the table has none), the number of child rows as text.
+    static func copyStatement(for table: InTable, schema: String) -> String {
+        let source = qualified(schema, table.name)
+        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        var joins = ""
+        var objectFields: [String] = []
+        var counts: [String] = []
+        for (index, child) in table.mapping.children.enumerated() {
+            let alias = "ch\(index)"
+            let link = "c." + PostgresConnection.quoteIdentifier(child.link)
+            let linkType = table.childColumns[child.table]?.first { $0.name == child.link }?.type
+            let condition =
+                linkType == table.type(of: table.mapping.externalId)
+                ? "\(link) = \(externalId)" : "\(link)::text = \(externalId)::text"
+            joins += """
+                 LEFT JOIN LATERAL (SELECT coalesce(json_agg(c), '[]'::json) AS rows, count(*) AS n \
+                FROM \(qualified(schema, child.table)) c WHERE \(condition)) \(alias) ON true
+                """
+            objectFields.append("\(PostgresConnection.quoteLiteral(child.field)), \(alias).rows")
+            counts.append("\(alias).n")
+        }
+        let children = objectFields.isEmpty ? "NULL" : "json_build_object(\(objectFields.joined(separator: ", ")))::text"
+        let childCount = counts.isEmpty ? "'0'" : "(\(counts.joined(separator: " + ")))::text"
+        return """
+            COPY (SELECT \(externalId)::text, row_to_json(t)::text, \(children), \(childCount) \
+            FROM \(source) t\(joins)) TO STDOUT (FORMAT binary)
+            """
+    }
+
+    /// Reads only the externalIds: for refused tables, whose records are reported, not streamed.
+    static func externalIds(for table: InTable, schema: String) -> String {
+        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        return "COPY (SELECT \(externalId)::text FROM \(qualified(schema, table.name)) t) TO STDOUT (FORMAT binary)"
+    }
+
+    static func count(for table: InTable, schema: String) -> String {
+        "SELECT count(*) AS n FROM \(qualified(schema, table.name))"
+    }
+
+    private static func qualified(_ schema: String, _ table: String) -> String {
+        PostgresConnection.quoteIdentifier(schema) + "." + PostgresConnection.quoteIdentifier(table)
+    }
+}

@@ -1,0 +1,211 @@
+import Config
+import Domain
+import Foundation
+import Handshake
+import Journal
+import Kafka
+import Logging
+import Postgres
+
+extension Starter {
+    /// Streams a claimed migration to the end: every table, the delivery check, the reference-check
+    /// markers, then the done-signal.
+    ///
+    /// While it runs, a companion task renews the lease and writes progress to the journal. On any
+    /// failure the migration is marked failed in the journal and in `process_tracking` (never done);
+    /// when the task is cancelled (shutdown) the claim is released so another instance can take it.
+    /// - Parameter observer: called about twice a second with the counters (for a progress bar).
+    public func stream(
+        _ claim: Claim, observer: (@Sendable (MigrationID, [TableProgress]) -> Void)? = nil
+    ) async throws -> StreamReport {
+        let started = ContinuousClock.now
+        let id = claim.migrationID
+        try await journal.begin(
+            MigrationStart(
+                migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, claimedBy: claimedBy,
+                takeoverOf: claim.takeoverOf,
+                tables: tables.map { ($0.name, $0.mapping.bo, configuration.mapping.isRefused($0.mapping.bo)) }))
+        let progress = StreamProgress(tables: tables.map(\.name))
+        let control = StreamControl()
+        let companion = Task { await keepAlive(claim, progress: progress, control: control, observer: observer) }
+        defer { companion.cancel() }
+        do {
+            let report = try await withTaskCancellationHandler {
+                try await streamTables(claim, progress: progress, control: control, started: started)
+            } onCancel: {
+                control.stop(.cancelled)
+            }
+            companion.cancel()
+            _ = await companion.value
+            observer?(id, progress.snapshot)
+            guard try await handshake.signalStreamed(claim) else {
+                throw StarterError(.leaseLost, migrationID: id, message: "the claim was taken over before the done-signal")
+            }
+            try await journal.markStreamed(id, records: report.recordsStreamed, rejected: report.recordsRejected)
+            logger.info(
+                "migration streamed",
+                metadata: [
+                    "migration_id": "\(id)", "records": "\(report.recordsStreamed)",
+                    "rejected": "\(report.recordsRejected)", "seconds": "\(report.seconds)",
+                ])
+            return report
+        } catch {
+            companion.cancel()
+            let failure = Self.starterError(error, id: id, control: control)
+            try? await journal.recordProgress(id, progress.snapshot)
+            if failure.code == .cancelled {
+                try? await journal.markAbandoned(id, reason: failure.message)
+                try? await handshake.release(claim)
+            } else {
+                try? await journal.markFailed(id, reason: failure.message)
+                if failure.code != .leaseLost { try? await handshake.signalFailed(claim) }
+            }
+            logger.error("migration failed", metadata: ["migration_id": "\(id)", "error": "\(failure)"])
+            throw failure
+        }
+    }
+
+    private func streamTables(
+        _ claim: Claim, progress: StreamProgress, control: StreamControl, started: ContinuousClock.Instant
+    ) async throws -> StreamReport {
+        let id = claim.migrationID
+        let tag = Self.makeTag()
+        defer { producer.forget(tag: tag) }
+        var sent = 0
+        for (index, table) in tables.enumerated() {
+            let refused = configuration.mapping.isRefused(table.mapping.bo)
+            let total = try await reader.execute(RecordQuery.count(for: table, schema: configuration.source.schema))
+                .first?.int64("n") ?? 0
+            progress.update(index) { $0.rowsTotal = total }
+            try await journal.tableStarted(id, table: table.name, rowsTotal: total)
+            let final: TableProgress
+            if refused {
+                final = try await refuse(table, index: index, claim: claim, progress: progress, control: control)
+            } else {
+                final = try await send(table, index: index, claim: claim, tag: tag, progress: progress, control: control)
+                sent += Int(final.rowsStreamed)
+            }
+            try await journal.tableFinished(id, final, status: refused ? .refused : .streamed)
+        }
+        let timeout = configuration.kafka.deliveryTimeout.duration + .seconds(30)
+        try await awaitDelivery(tag: tag, expected: sent, timeout: timeout, id: id, what: "records")
+        let markers = try await sendMarkers(claim, records: Int64(sent), timeout: timeout)
+        let snapshot = progress.snapshot
+        return StreamReport(
+            migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, tables: snapshot,
+            recordsStreamed: Int64(sent), recordsRejected: snapshot.reduce(0) { $0 + $1.rowsRejected },
+            markers: markers, seconds: (ContinuousClock.now - started).seconds)
+    }
+
+    /// Reads one in-table through COPY and hands every record to the producer.
+    private func send(
+        _ table: InTable, index: Int, claim: Claim, tag: UInt64, progress: StreamProgress, control: StreamControl
+    ) async throws -> TableProgress {
+        let statement = RecordQuery.copyStatement(for: table, schema: configuration.source.schema)
+        let encoder = RecordMessage.Encoder(
+            migrationId: claim.migrationID, operDate: claim.operDate, bo: table.mapping.bo, table: table.name)
+        let topic = configuration.kafka.topics.inMigration
+        let hasChildren = !table.mapping.children.isEmpty
+        let producer = self.producer
+        try await reader.withConnection { connection in
+            var value: [UInt8] = []
+            var key: [UInt8] = []
+            var pending = (rows: Int64(0), children: Int64(0))
+            func flush() {
+                let batch = pending
+                progress.update(index) {
+                    $0.rowsRead += batch.rows
+                    $0.rowsStreamed += batch.rows
+                    $0.childRows += batch.children
+                }
+                pending = (0, 0)
+            }
+            do {
+                try connection.copyOut(statement) { row in
+                    guard let json = row[1] else { return }
+                    encoder.encode(
+                        externalId: row[0], row: json, children: hasChildren ? row[2] : nil, value: &value, key: &key)
+                    try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
+                    pending.rows += 1
+                    if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
+                    if pending.rows == 4096 {
+                        flush()
+                        if let code = control.stopped { throw StreamStopped(code: code) }
+                    }
+                }
+                flush()
+            } catch {
+                flush()
+                throw error
+            }
+        }
+        return progress.snapshot[index]
+    }
+
+    /// A refused BO (Company): its records are never streamed; each is reported in the journal.
+    private func refuse(
+        _ table: InTable, index: Int, claim: Claim, progress: StreamProgress, control: StreamControl
+    ) async throws -> TableProgress {
+        let statement = RecordQuery.externalIds(for: table, schema: configuration.source.schema)
+        let limit = Self.refusedErrorLimit
+        let (count, externalIds) = try await reader.withConnection { connection in
+            var externalIds: [String?] = []
+            let count = try connection.copyOut(statement) { row in
+                if externalIds.count < limit { externalIds.append(row[0].map { String(decoding: $0, as: UTF8.self) }) }
+            }
+            return (Int64(count), externalIds)
+        }
+        let reason = "BO \(table.mapping.bo) is not migrated through in-migration (refused by mapping.refusedBOs)"
+        var errors = externalIds.map {
+            RecordError(
+                migrationID: claim.migrationID, stage: .stream, table: table.name, externalID: $0, field: nil,
+                reason: reason)
+        }
+        if count > Int64(limit) {
+            errors.append(
+                RecordError(
+                    migrationID: claim.migrationID, stage: .stream, table: table.name, externalID: nil, field: nil,
+                    reason: "\(count - Int64(limit)) more records refused: \(reason)"))
+        }
+        try await journal.recordErrors(errors)
+        progress.update(index) {
+            $0.rowsRead = count
+            $0.rowsRejected = count
+        }
+        logger.warning(
+            "in-table refused", metadata: ["table": "\(table.name)", "bo": "\(table.mapping.bo)", "records": "\(count)"])
+        return progress.snapshot[index]
+    }
+
+    /// Refused records listed one by one in the journal; beyond this, one summary error.
+    static let refusedErrorLimit = 10_000
+
+    static func decimal(_ bytes: ArraySlice<UInt8>) -> Int {
+        bytes.reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
+    }
+
+    static func starterError(_ error: any Error, id: MigrationID, control: StreamControl) -> StarterError {
+        if let error = error as? StarterError { return error }
+        if let stopped = error as? StreamStopped {
+            let message =
+                stopped.code == .leaseLost
+                ? "the lease was lost: another instance took this migration over"
+                : "stopped because the service is shutting down; the claim was released"
+            return StarterError(stopped.code, migrationID: id, message: message)
+        }
+        if let code = control.stopped, code == .cancelled {
+            return StarterError(.cancelled, migrationID: id, message: "stopped because the service is shutting down")
+        }
+        if let error = error as? KafkaError {
+            return StarterError(.deliveryFailed, migrationID: id, message: "producer: \(error)")
+        }
+        return StarterError(.sourceFailed, migrationID: id, message: "\(error)")
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

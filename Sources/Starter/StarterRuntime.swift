@@ -1,0 +1,60 @@
+import Config
+import Foundation
+import Handshake
+import Journal
+import Kafka
+import Logging
+import Postgres
+
+/// Everything part 1 needs, wired from the configuration: the database connections, the
+/// producer, the journal, the handshake table and the starter. The CLI and the tests build it the
+/// same way, so the tests run what operators run.
+public struct StarterRuntime: Sendable {
+    public let configuration: InMigrationConfiguration
+    public let logger: Logger
+    /// The customer's database: `process_tracking` and the catalogue.
+    public let source: PostgresClient
+    /// The customer's database again, only for reading in-tables (a COPY holds its connection).
+    public let reader: PostgresClient
+    /// The product's database: the journal.
+    public let store: PostgresClient
+    public let producer: KafkaProducer
+    public let handshake: HandshakeTable
+    public let journal: Journal
+    public let starter: Starter
+
+    /// Connects, creates the journal if needed and checks the mapping against the source database.
+    /// - Throws: ``ConfigurationError`` for a mapping the database contradicts; connection errors.
+    public static func start(
+        _ configuration: InMigrationConfiguration, claimedBy: String = StarterRuntime.claimer, logger: Logger
+    ) async throws -> StarterRuntime {
+        let source = PostgresClient(conninfo: configuration.source.url, logger: logger)
+        let reader = PostgresClient(conninfo: configuration.source.url, logger: logger)
+        let store = PostgresClient(conninfo: configuration.storeURL, logger: logger)
+        let journal = Journal(client: store, schema: configuration.store.schema, logger: logger)
+        try await journal.install()
+        let tables = try await InTableCatalog.discover(configuration: configuration, client: source)
+        let producer = try KafkaProducer(properties: try ProducerSettings.properties(for: configuration), logger: logger)
+        let handshake = HandshakeTable(
+            client: source, schema: configuration.source.schema, table: configuration.source.trackingTable,
+            readyStatus: configuration.source.readyStatus, logger: logger)
+        let starter = Starter(
+            configuration: configuration, tables: tables, reader: reader, handshake: handshake, journal: journal,
+            producer: producer, claimedBy: claimedBy, logger: logger)
+        return StarterRuntime(
+            configuration: configuration, logger: logger, source: source, reader: reader, store: store,
+            producer: producer, handshake: handshake, journal: journal, starter: starter)
+    }
+
+    public func close() async {
+        producer.close(flushTimeout: .seconds(5))
+        await source.close()
+        await reader.close()
+        await store.close()
+    }
+
+    /// Who claims, as the journal shows it.
+    public static var claimer: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}

@@ -1,0 +1,47 @@
+import Domain
+import Foundation
+import Testing
+
+@Suite("Domain value types")
+struct ValueTypeTests {
+    @Test(arguments: ["2026-11-21", "2024-02-29", "2000-02-29", "1999-12-31"])
+    func acceptsRealDates(_ text: String) {
+        #expect(OperDate(rawValue: text)?.rawValue == text)
+    }
+
+    @Test(arguments: ["2026-13-01", "2026-02-29", "1900-02-29", "2026-04-31", "26-01-01", "2026-1-01", "", "2026-01-01T00:00"])
+    func rejectsAnythingElse(_ text: String) {
+        #expect(OperDate(rawValue: text) == nil)
+    }
+
+    @Test func operDateDecodingNamesTheBadValue() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([OperDate].self, from: Data(#"["2026-02-30"]"#.utf8))
+        }
+    }
+
+    @Test func migrationIdsAreUniqueAndShaped() {
+        let ids = (0..<1000).map { _ in MigrationID.generate().rawValue }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(20) {
+            #expect(id.hasPrefix("mig-"))
+            #expect(id.count == 4 + 36)
+        }
+    }
+
+    @Test func jsonTextEscapesControlCharacters() {
+        #expect(JSONText.string("a\tb\u{1F}") == #""a\tb\u001f""#)
+        #expect(JSONText.string("plain") == #""plain""#)
+    }
+
+    @Test func mappingSeparatesRefusedTables() {
+        let mapping = MigrationMapping(tables: [
+            TableMapping(table: "in_person", bo: "Person", externalId: "id"),
+            TableMapping(table: "in_company", bo: "Company", externalId: "id"),
+        ])
+        #expect(mapping.migratedTables.map(\.table) == ["in_person"])
+        #expect(mapping.refusedTables.map(\.table) == ["in_company"])
+        #expect(mapping.isSystem("Person"))
+        #expect(mapping.knownBOs.contains("Company"))
+    }
+}

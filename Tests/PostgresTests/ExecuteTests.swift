@@ -1,0 +1,125 @@
+import Postgres
+import Testing
+
+@Suite(.enabled(if: TestServer.isConfigured, TestServer.skipReason), .timeLimit(.minutes(2)))
+struct ExecuteTests {
+    @Test func parametersIncludingNullAndUnicode() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let text = "héllo wörld 😀 \\ ' \" \t\n€"
+            let rows = try connection.execute(
+                "SELECT $1::text AS text, $2::text AS missing, $3::int AS number, $4::bigint AS big, $5::bool AS flag",
+                [text, nil, "42", "9000000000", "true"]
+            )
+            #expect(rows.columns == ["text", "missing", "number", "big", "flag"])
+            #expect(rows.count == 1)
+            let row = try #require(rows.first)
+            #expect(row["text"] == text)
+            #expect(row[0] == text)
+            #expect(row["missing"] == nil)
+            #expect(row.int("number") == 42)
+            #expect(row.int64("big") == 9_000_000_000)
+            #expect(row.bool("flag") == true)
+            #expect(row.int("missing") == nil)
+        }
+    }
+
+    @Test func affectedRowsAndCommandTag() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            // Several statements at once are allowed without parameters.
+            try connection.execute("CREATE TABLE items (id int PRIMARY KEY, name text); CREATE INDEX ON items (name)")
+            let insert = try connection.execute(
+                "INSERT INTO items SELECT i, 'n' || i FROM generate_series(1, $1::int) i", ["5"]
+            )
+            #expect(insert.affectedRows == 5)
+            #expect(insert.commandTag == "INSERT 0 5")
+            #expect(insert.isEmpty)
+            let update = try connection.execute("UPDATE items SET name = $1 WHERE id > $2::int", ["x", "3"])
+            #expect(update.affectedRows == 2)
+            let rows = try connection.execute("SELECT id, name FROM items ORDER BY id")
+            #expect(rows.map { $0["name"] } == ["n1", "n2", "n3", "x", "x"])
+            #expect(rows.affectedRows == 5)
+            let noColumns = try connection.execute("SELECT FROM generate_series(1, 3)")
+            #expect(noColumns.count == 3)
+            #expect(noColumns.columns.isEmpty)
+        }
+    }
+
+    @Test func uniqueViolationNamesItsConstraint() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            try connection.execute("CREATE TABLE users (email text CONSTRAINT users_email_key UNIQUE)")
+            try connection.execute("INSERT INTO users VALUES ($1)", ["a@example.org"])
+            let error = try #require(throws: PostgresError.self) {
+                try connection.execute("INSERT INTO users VALUES ($1)", ["a@example.org"])
+            }
+            #expect(error.isUniqueViolation)
+            #expect(error.code == .queryFailed)
+            #expect(error.sqlState == "23505")
+            #expect(error.constraint == "users_email_key")
+            #expect(error.table == "users")
+            #expect(error.detail?.contains("a@example.org") == true)
+            #expect(error.description.contains("23505"))
+            // The connection is still usable after a failed statement.
+            #expect(try connection.execute("SELECT count(*) AS n FROM users").first?.int("n") == 1)
+        }
+    }
+
+    @Test func syntaxErrorKeepsConnectionUsable() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let error = try #require(throws: PostgresError.self) { try connection.execute("SELEC 1") }
+            #expect(error.sqlState == "42601")
+            #expect(!error.isUniqueViolation)
+            #expect(connection.isHealthy)
+            #expect(try connection.execute("SELECT 1 AS one").first?["one"] == "1")
+        }
+    }
+
+    @Test func nulCharactersAreRefusedNotTruncated() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let parameter = try #require(throws: PostgresError.self) {
+                try connection.execute("SELECT $1::text", ["a\u{0}b"])
+            }
+            #expect(parameter.code == .invalidArgument)
+            let sql = try #require(throws: PostgresError.self) { try connection.execute("SELECT 1\u{0}; DROP TABLE x") }
+            #expect(sql.code == .invalidArgument)
+        }
+    }
+
+    @Test func noticesAreCollectedNotPrinted() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            try connection.execute("DO $$ BEGIN RAISE NOTICE 'hello %', 42; RAISE WARNING 'careful'; END $$")
+            let notices = connection.takeNotices()
+            #expect(notices.map(\.message) == ["hello 42", "careful"])
+            #expect(notices.map(\.severity) == ["NOTICE", "WARNING"])
+            #expect(connection.takeNotices().isEmpty)
+        }
+    }
+
+    @Test func resetReconnects() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let before = connection.backendPID
+            try connection.reset()
+            #expect(connection.isHealthy)
+            #expect(connection.backendPID != before)
+            #expect(try connection.execute("SELECT 1 AS one").first?["one"] == "1")
+        }
+    }
+
+    @Test func textArrayParameter() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let values: [String?] = ["a", "with \"quote\"", "back\\slash", nil, "", "ü,{}"]
+            let rows = try connection.execute(
+                "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n",
+                [PostgresArray.text(values)]
+            )
+            #expect(rows.map { $0["v"] } == values)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Config
+import Domain
+import Foundation
+import Handshake
+import IntegrationSupport
+import Journal
+import Kafka
+import Logging
+import Postgres
+import Starter
+import Testing
+
+@Suite("Starter: a broker that is down", .serialized, .enabled(if: TestDatabase.isAvailable))
+struct BrokerFaultTests {
+    @Test(.timeLimit(.minutes(2)))
+    func downAtTheStartNoSignalUntilItReturnsThenDone() async throws {
+        try await StarterFixture.with(partitions: 2) { fixture, runtime in
+            try await fixture.source.generate(people: 200)
+            let trackingID = try await fixture.source.signal(.day1)
+            try fixture.broker.cluster.setAllBrokers(up: false)
+            let stream = Task { try await runtime.starter.runUntilIdle() }
+            try await Task.sleep(for: .seconds(3))
+            let during = try await fixture.trackingRow(trackingID)
+            #expect(during["occupied_by_process"] != nil)
+            #expect(during["ins_inkafka_status"] == nil, "done-signal while the broker is down")
+            #expect(during["end_ins_inkafka_time"] == nil)
+            try fixture.broker.cluster.setAllBrokers(up: true)
+            let report = try #require(try await stream.value.first)
+            let after = try await fixture.trackingRow(trackingID)
+            #expect(after["ins_inkafka_status"] == "DONE")
+            let records = try fixture.messages(of: report.migrationID).filter {
+                if case .record = $0.decoded { return true }
+                return false
+            }
+            #expect(Int64(records.count) == report.recordsStreamed)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func downMidStreamAndBackCompletesWithEveryRecordOnce() async throws {
+        // 8 partitions keep each under the mock broker's 5 MiB per-partition retention.
+        try await StarterFixture.with(partitions: 8) { fixture, runtime in
+            try await fixture.source.generate(people: 20_000)
+            let trackingID = try await fixture.source.signal(.day1)
+            try fixture.broker.cluster.setRoundTripTime(broker: 1, milliseconds: 50)
+            let stream = Task { try await runtime.starter.runUntilIdle() }
+            try await waitUntilTheStreamIsUnderway(fixture)
+            try fixture.broker.cluster.setAllBrokers(up: false)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == nil)
+            try fixture.broker.cluster.setAllBrokers(up: true)
+            try fixture.broker.cluster.setRoundTripTime(broker: 1, milliseconds: 0)
+            let report = try #require(try await stream.value.first)
+            #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "DONE")
+            var seen = Set<String>()
+            var duplicates = 0
+            for entry in try fixture.messages(of: report.migrationID) {
+                guard case .record(let record) = entry.decoded else { continue }
+                if !seen.insert("\(record.table)/\(record.externalId ?? "")").inserted { duplicates += 1 }
+            }
+            #expect(duplicates == 0)
+            #expect(Int64(seen.count) == report.recordsStreamed)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func downForGoodFailsVisiblyAfterTheDeliveryTimeout() async throws {
+        try await StarterFixture.with(partitions: 2, adjust: { $0.kafka.deliveryTimeout = .seconds(3) }) {
+            fixture, runtime in
+            try await fixture.source.generate(people: 500)
+            let trackingID = try await fixture.source.signal(.day1)
+            try fixture.broker.cluster.setAllBrokers(up: false)
+            await #expect(throws: StarterError.self) { try await runtime.starter.runUntilIdle() }
+            let row = try await fixture.trackingRow(trackingID)
+            #expect(row["ins_inkafka_status"] == "FAILED")
+            #expect(row["end_ins_inkafka_time"] == nil)
+            let migration = MigrationID(rawValue: try #require(row["occupied_by_process"]))
+            let report = try #require(try await runtime.journal.report(migration))
+            #expect(report.status == "FAILED")
+            #expect(report.error?.contains("not acknowledged") == true)
+        }
+    }
+
+    private func waitUntilTheStreamIsUnderway(_ fixture: StarterFixture) async throws {
+        for _ in 0..<200 {
+            let rows = try await fixture.source.client.execute(
+                "SELECT coalesce(sum(rows_streamed), 0) AS n FROM inmigration.migration_table")
+            if (rows.first?.int64("n") ?? 0) > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSupportError("the stream never started")
+    }
+}

@@ -1,0 +1,141 @@
+import Config
+import Domain
+import Foundation
+import Handshake
+import IntegrationSupport
+import Journal
+import Kafka
+import Logging
+import Postgres
+import Starter
+import Testing
+
+@Suite("Starter: every record streamed exactly once", .serialized, .enabled(if: TestDatabase.isAvailable))
+struct StreamTests {
+    @Test(.timeLimit(.minutes(2)))
+    func everyRecordArrivesOnceWithItsKeyAndPayload() async throws {
+        try await StarterFixture.with(partitions: 4) { fixture, runtime in
+            try await fixture.source.generate(people: 3000)
+            let trackingID = try await fixture.source.signal(.day1)
+            let before = try await fixture.trackingRow(trackingID)
+            #expect(before["ins_inkafka_status"] == nil)
+            #expect(before["occupied_by_process"] == nil)
+
+            let reports = try await runtime.starter.runUntilIdle()
+            #expect(reports.count == 1)
+            let report = try #require(reports.first)
+            let counts = try await fixture.source.counts()
+            let migrated = counts.filter { $0.key != "in_company" }.values.reduce(0, +)
+            #expect(report.recordsStreamed == migrated)
+            #expect(report.recordsRejected == 1)
+
+            let messages = try fixture.messages(of: report.migrationID)
+            var seen: [String: Int] = [:]
+            var perTable: [String: Int64] = [:]
+            var lastRecordOffset: [Int32: Int64] = [:]
+            var markers: [RefCheckMarker] = []
+            for (message, decoded) in messages {
+                switch decoded {
+                case .record(let record):
+                    let externalId = try #require(record.externalId)
+                    #expect(message.key.map { String(decoding: $0, as: UTF8.self) } == "\(record.bo):\(externalId)")
+                    #expect(record.operDate == .day1)
+                    seen["\(record.table)/\(externalId)", default: 0] += 1
+                    perTable[record.table, default: 0] += 1
+                    lastRecordOffset[message.partition] = max(lastRecordOffset[message.partition] ?? -1, message.offset)
+                case .refCheck(let marker):
+                    #expect(marker.partition == message.partition)
+                    #expect(message.offset > lastRecordOffset[message.partition] ?? -1)
+                    markers.append(marker)
+                }
+            }
+            #expect(seen.values.allSatisfy { $0 == 1 }, "a record arrived more than once")
+            for (table, count) in counts where table != "in_company" {
+                #expect(perTable[table] == count, "\(table): \(perTable[table] ?? 0) on the topic, \(count) in the table")
+            }
+            #expect(perTable["in_company"] == nil)
+            #expect(markers.count == 4)
+            #expect(Set(markers.map(\.partition)) == [0, 1, 2, 3])
+            #expect(markers.allSatisfy { $0.records == migrated && $0.partitions == 4 })
+
+            let after = try await fixture.trackingRow(trackingID)
+            #expect(after["ins_inkafka_status"] == "DONE")
+            #expect(after["occupied_by_process"] == report.migrationID.rawValue)
+            #expect(after["start_ins_inkafka_time"] != nil)
+            #expect(after["end_ins_inkafka_time"] != nil)
+            #expect(after["migrate_cur_date"] != nil)
+            #expect(after["periodic_update_time"] != nil)
+
+            let journal = try #require(try await runtime.journal.report(report.migrationID))
+            #expect(journal.status == "STREAMED")
+            #expect(journal.recordsStreamed == migrated)
+            for table in journal.tables where table.table != "in_company" {
+                #expect(table.status == "STREAMED")
+                #expect(table.rowsStreamed == counts[table.table])
+                #expect(table.rowsTotal == counts[table.table])
+            }
+            #expect(journal.tables.first { $0.table == "in_person" }?.childRows == 6000)
+            #expect(journal.tables.first { $0.table == "in_company" }?.status == "REFUSED")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func thePayloadCarriesTheRowAndItsChildren() async throws {
+        try await StarterFixture.with(partitions: 2) { fixture, runtime in
+            try await fixture.source.generate(people: 20)
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            let records = try fixture.messages(of: report.migrationID).compactMap { entry -> RecordMessage? in
+                if case .record(let record) = entry.decoded { return record }
+                return nil
+            }
+            let person = try #require(records.first { $0.externalId == "P-7" })
+            #expect(person.bo == "Person")
+            #expect(person.table == "in_person")
+            #expect(person.row["last_name"] == .string(#"Last "quoted" \ 7"#))
+            #expect(person.row["department_external_id"] == .string("D-2"))
+            #expect(person.row["birth_date"] == .string("1990-01-08"))
+            #expect(person.row["removed"] == .bool(false))
+            #expect(Set(person.row.keys) == [
+                "external_id", "first_name", "last_name", "iin", "birth_date", "email", "department_external_id",
+                "salary", "removed",
+            ])
+            #expect(person.children?["phones"]?.count == 2)
+            let group = try #require(records.first { $0.externalId == "G-1" })
+            #expect(group.row["member_external_ids"] == .array([.string("P-1"), .string("P-2"), .string("P-3")]))
+            #expect(group.children == nil)
+            let contract = try #require(records.first { $0.externalId == "C-1" })
+            #expect(contract.children?["payments"]?.count == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func companyRecordsAreRefusedWithAnError() async throws {
+        try await StarterFixture.with(partitions: 1) { fixture, runtime in
+            try await fixture.source.generate(people: 5)
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            let journal = try #require(try await runtime.journal.report(report.migrationID))
+            let error = try #require(journal.errors.first { $0.table == "in_company" })
+            #expect(error.externalID == "CO-1")
+            #expect(error.reason.contains("Company"))
+            #expect(error.reason.contains("refused"))
+            #expect(journal.recordsRejected == 1)
+            let onTopic = try fixture.messages(of: report.migrationID).filter {
+                if case .record(let record) = $0.decoded { return record.bo == "Company" }
+                return false
+            }
+            #expect(onTopic.isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func nothingReadyWhenTheCustomerHasNotSignalled() async throws {
+        try await StarterFixture.with(partitions: 1) { fixture, runtime in
+            try await fixture.source.generate(people: 5)
+            try await fixture.source.signal(.day1, ready: false)
+            #expect(try await runtime.starter.runUntilIdle().isEmpty)
+            #expect(try await runtime.starter.claim() == .nothingReady)
+        }
+    }
+}

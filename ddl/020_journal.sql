@@ -1,0 +1,55 @@
+-- The journal: in-migration's own record of every migration it claimed (seed 000's task and
+-- sub-task tables). Lives in the product's database, in the schema named by store.schema
+-- (default "inmigration"); the service creates it at start-up with search_path set to that
+-- schema, so the names below are unqualified.
+
+-- One row per claimed migration. A migration taken over after its claimer died is a new row;
+-- the old one becomes ABANDONED and the new one names it in takeover_of.
+CREATE TABLE IF NOT EXISTS migration (
+    id               text        PRIMARY KEY,
+    tracking_id      bigint      NOT NULL,           -- process_tracking.id
+    oper_date        date        NOT NULL,
+    status           text        NOT NULL
+        CHECK (status IN ('STREAMING', 'STREAMED', 'FAILED', 'ABANDONED')),
+    claimed_by       text        NOT NULL,           -- host and pid of the claimer
+    takeover_of      text,                           -- the migration whose expired lease this one took
+    started_at       timestamptz NOT NULL DEFAULT now(),
+    streamed_at      timestamptz,                    -- every record and marker acknowledged
+    finished_at      timestamptz,
+    records_streamed bigint      NOT NULL DEFAULT 0,
+    records_rejected bigint      NOT NULL DEFAULT 0,
+    error            text
+);
+CREATE INDEX IF NOT EXISTS migration_by_tracking ON migration (tracking_id, started_at);
+
+-- Progress per in-table of one migration (the sub-tasks).
+CREATE TABLE IF NOT EXISTS migration_table (
+    migration_id  text        NOT NULL REFERENCES migration (id) ON DELETE CASCADE,
+    table_name    text        NOT NULL,
+    bo            text        NOT NULL,
+    position      int         NOT NULL,              -- order in the mapping
+    status        text        NOT NULL DEFAULT 'PENDING'
+        CHECK (status IN ('PENDING', 'STREAMING', 'STREAMED', 'REFUSED', 'FAILED')),
+    rows_total    bigint,                            -- count(*) when the table was started
+    rows_read     bigint      NOT NULL DEFAULT 0,
+    rows_streamed bigint      NOT NULL DEFAULT 0,    -- handed to the producer
+    child_rows    bigint      NOT NULL DEFAULT 0,    -- child rows carried inside the records
+    rows_rejected bigint      NOT NULL DEFAULT 0,
+    started_at    timestamptz,
+    finished_at   timestamptz,
+    PRIMARY KEY (migration_id, table_name)
+);
+
+-- Every record or migration that failed, with the reason, for the operator.
+CREATE TABLE IF NOT EXISTS migration_error (
+    id           bigserial   PRIMARY KEY,
+    migration_id text        NOT NULL,
+    stage        text        NOT NULL CHECK (stage IN ('stream', 'consume')),
+    table_name   text,
+    external_id  text,
+    field        text,
+    reason       text        NOT NULL,
+    raw          text,                               -- the message as it was, when there is one
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS migration_error_by_migration ON migration_error (migration_id, id);
