@@ -116,7 +116,7 @@ let package = Package(
         ),
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Domain"], path: "Tests/ConfigurationTests", resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Domain", .product(name: "Yams", package: "Yams")], path: "Tests/ConfigurationTests", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "IntegrationSupport"], swiftSettings: strict),
         .testTarget(
@@ -130,6 +130,11 @@ let package = Package(
                 "Starter", "Handshake", "Journal", "Kafka", "Postgres", "Config", "Domain", "IntegrationSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["InMigrationCLI", "IntegrationSupport", "Postgres", "Domain"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,62 @@
+import Domain
+import Foundation
+import IntegrationSupport
+import Postgres
+import Testing
+
+@Suite("dev-broker and run --once as separate processes", .serialized, .enabled(if: TestDatabase.isAvailable))
+struct DevBrokerProcessTests {
+    @Test(.timeLimit(.minutes(2)))
+    func runOnceStreamsThroughTheDevBroker() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("devbroker-\(UUID().uuidString)")
+        let addressFile = directory.appendingPathComponent("broker.addr").path
+        let broker = try CLIProcess.start(
+            ["dev-broker", "--partitions", "3", "--bootstrap-file", addressFile])
+        defer { if broker.process.isRunning { broker.process.terminate() } }
+        var address: String?
+        for _ in 0..<100 where address == nil {
+            address = try? String(contentsOfFile: addressFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            if address == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let bootstrap = try #require(address, "the dev broker wrote no address: \(broker.errors())")
+        #expect(bootstrap.hasPrefix("127.0.0.1:"))
+        #expect(broker.output().hasPrefix(bootstrap))
+
+        let database = try await TestDatabase.create()
+        let source = SampleSource(url: database.url)
+        do {
+            try await source.createTables()
+            try await source.generate(people: 100)
+            try await source.signal(.init(rawValue: "2026-11-20")!)
+            let environment = [
+                "INMIGRATION_SOURCE_URL": database.url, "INMIGRATION_STORE_URL": database.url,
+                "INMIGRATION_KAFKA_BOOTSTRAP_FILE": addressFile,
+            ]
+            let run = try CLIProcess.run(
+                ["run", "--once", "--config", TestConfiguration.exampleFile, "--log-level", "error"],
+                environment: environment)
+            #expect(run.status == 0, "run --once failed: \(run.stderr)")
+            #expect(run.stdout.contains("in_person"))
+            let summary = try #require(run.stdout.split(separator: "\n").first { $0.contains("records acknowledged") })
+            #expect(summary.contains("\(100 + 10 + 1 + 50) records acknowledged"))
+            let status = try await source.client.execute("SELECT ins_inkafka_status FROM process_tracking")
+            #expect(status.first?["ins_inkafka_status"] == "DONE")
+
+            let again = try CLIProcess.run(
+                ["run", "--once", "--config", TestConfiguration.exampleFile], environment: environment)
+            #expect(again.status == 0)
+            #expect(again.stdout.contains("nothing ready"))
+        } catch {
+            await source.close()
+            await database.drop()
+            throw error
+        }
+        await source.close()
+        await database.drop()
+
+        broker.process.terminate()
+        broker.process.waitUntilExit()
+        #expect(broker.process.terminationStatus == 0, "dev-broker did not stop cleanly: \(broker.errors())")
+        #expect(!FileManager.default.fileExists(atPath: addressFile))
+    }
+}

@@ -1,0 +1,84 @@
+import Config
+import Domain
+import Foundation
+import IntegrationSupport
+import Logging
+import Postgres
+import Starter
+import Testing
+
+@Suite("The mapping checked against the source database", .serialized, .enabled(if: TestDatabase.isAvailable))
+struct CatalogTests {
+    private func discover(_ adjust: @escaping (inout InMigrationConfiguration) -> Void) async throws {
+        let database = try await TestDatabase.create()
+        let source = SampleSource(url: database.url)
+        do {
+            try await source.createTables()
+            let configuration = try TestConfiguration.make(
+                databaseURL: database.url, bootstrapServers: "127.0.0.1:1", adjust: adjust)
+            _ = try await InTableCatalog.discover(configuration: configuration, client: source.client)
+        } catch {
+            await source.close()
+            await database.drop()
+            throw error
+        }
+        await source.close()
+        await database.drop()
+    }
+
+    private func expectError(
+        key: String, mentioning words: [String], _ adjust: @escaping (inout InMigrationConfiguration) -> Void
+    ) async {
+        do {
+            try await discover(adjust)
+            Issue.record("the mapping was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(error.description.hasPrefix(TestConfiguration.exampleFile + ": " + key + ": "))
+            for word in words { #expect(error.problem.contains(word), "\(error.problem) does not mention \(word)") }
+            #expect(!error.description.contains("\n"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func theExampleMappingMatchesTheSampleTables() async throws {
+        try await discover { _ in }
+    }
+
+    @Test func anUnknownTable() async {
+        await expectError(key: "mapping.tables[1].table", mentioning: ["in_persn", "does not exist"]) {
+            $0.mapping.tables[1].table = "in_persn"
+        }
+    }
+
+    @Test func anUnknownExternalIdColumn() async {
+        await expectError(key: "mapping.tables[0].externalId", mentioning: ["ext_id", "in_department"]) {
+            $0.mapping.tables[0].externalId = "ext_id"
+        }
+    }
+
+    @Test func anUnknownReferenceColumn() async {
+        await expectError(key: "mapping.tables[3].references[0].column", mentioning: ["person_id"]) {
+            $0.mapping.tables[3].references[0].column = "person_id"
+        }
+    }
+
+    @Test func aRemovedColumnThatIsNotBoolean() async {
+        await expectError(key: "mapping.tables[1].removed", mentioning: ["boolean", "text"]) {
+            $0.mapping.tables[1].removed = "email"
+        }
+    }
+
+    @Test func anUnknownChildLinkColumn() async {
+        await expectError(key: "mapping.tables[1].children[0].link", mentioning: ["person_ext", "in_person_phone"]) {
+            $0.mapping.tables[1].children[0].link = "person_ext"
+        }
+    }
+
+    @Test func aManyReferenceOnAPlainColumn() async {
+        await expectError(key: "mapping.tables[2].references[0].many", mentioning: ["array"]) {
+            $0.mapping.tables[2].references[0].column = "name"
+        }
+    }
+}
