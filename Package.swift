@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 "Starter", "Handshake", "Journal", "Kafka", "Postgres", "Config", "Domain", "IntegrationSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

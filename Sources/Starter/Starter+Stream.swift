@@ -52,15 +52,24 @@ extension Starter {
         } catch {
             companion.cancel()
             let failure = Self.starterError(error, id: id, control: control)
-            try? await journal.recordProgress(id, progress.snapshot)
+            // The verdict must be written even when this task was cancelled (shutdown), and the
+            // database client refuses work from a cancelled task: write it from a fresh one.
+            let (journal, handshake, snapshot) = (self.journal, self.handshake, progress.snapshot)
+            await Task {
+                try? await journal.recordProgress(id, snapshot)
+                if failure.code == .cancelled {
+                    try? await journal.markAbandoned(id, reason: failure.message)
+                    try? await handshake.release(claim)
+                } else {
+                    try? await journal.markFailed(id, reason: failure.message)
+                    if failure.code != .leaseLost { try? await handshake.signalFailed(claim) }
+                }
+            }.value
             if failure.code == .cancelled {
-                try? await journal.markAbandoned(id, reason: failure.message)
-                try? await handshake.release(claim)
+                logger.notice("migration stopped, claim released", metadata: ["migration_id": "\(id)"])
             } else {
-                try? await journal.markFailed(id, reason: failure.message)
-                if failure.code != .leaseLost { try? await handshake.signalFailed(claim) }
+                logger.error("migration failed", metadata: ["migration_id": "\(id)", "error": "\(failure)"])
             }
-            logger.error("migration failed", metadata: ["migration_id": "\(id)", "error": "\(failure)"])
             throw failure
         }
     }
