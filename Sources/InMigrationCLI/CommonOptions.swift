@@ -15,7 +15,7 @@ struct CommonOptions: ParsableArguments {
     func loadConfiguration() throws -> InMigrationConfiguration {
         do {
             return try ConfigurationLoader.load(file: config)
-        } catch let error as ConfigurationError {
+        } catch {
             throw CommandFailure(message: error.description, exitCode: 2)
         }
     }

@@ -15,8 +15,10 @@ public enum ProducerSettings {
             "linger.ms": "20",
             "batch.num.messages": "10000",
             "batch.size": "4000000",
-            "queue.buffering.max.messages": "500000",
-            "queue.buffering.max.kbytes": "1048576",
+            // A bounded local queue keeps memory flat and pages warm: a full queue makes the reader
+            // wait for the broker instead of buffering the whole table.
+            "queue.buffering.max.messages": "200000",
+            "queue.buffering.max.kbytes": "32768",
         ]
         for (key, value) in configuration.kafka.producer { properties[key] = value }
         return properties
