@@ -45,7 +45,13 @@ let package = Package(
         ),
 
         // The SQL of every table the product or the customer uses, and the demo's sample loads.
-        .target(name: "DDL", path: "ddl", resources: [.copy("010_process_tracking.sql"), .copy("020_journal.sql"), .copy("100_sample_in_tables.sql")]),
+        .target(
+            name: "DDL", path: "ddl",
+            resources: [
+                .copy("010_process_tracking.sql"), .copy("020_journal.sql"), .copy("030_boi_store.sql"),
+                .copy("100_sample_in_tables.sql"),
+            ]
+        ),
         .target(name: "DemoData", path: "demo", resources: [.copy("day1.sql")]),
 
         // The domain: records, business objects, messages. Pure Swift, no I/O.
@@ -81,6 +87,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Where instances live: the protocol (no storage technology leaks through it)…
+        .target(name: "Store", dependencies: ["Domain"], swiftSettings: strict),
+        // …and its PostgreSQL implementation (JSONB documents, unique keys as unique indexes).
+        .target(
+            name: "PostgresStore",
+            dependencies: ["Store", "Domain", "Postgres", "DDL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // The HTTP API (Hummingbird 2).
         .target(
             name: "HTTPServer",
@@ -117,6 +132,14 @@ let package = Package(
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Domain", .product(name: "Yams", package: "Yams")], path: "Tests/ConfigurationTests", resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: [
+                "PostgresStore", "Store", "Domain", "Postgres", "IntegrationSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "IntegrationSupport"], swiftSettings: strict),
         .testTarget(

@@ -1,36 +1,6 @@
 import Domain
 import Postgres
 
-/// One error an operator must see: which migration, which record, which field, and why.
-public struct RecordError: Sendable, Hashable, Codable {
-    public enum Stage: String, Sendable, Codable {
-        case stream
-        case consume
-    }
-
-    public var migrationID: MigrationID
-    public var stage: Stage
-    public var table: String?
-    public var externalID: String?
-    public var field: String?
-    public var reason: String
-    /// The message as it was, when there is one.
-    public var raw: String?
-
-    public init(
-        migrationID: MigrationID, stage: Stage, table: String?, externalID: String?, field: String?, reason: String,
-        raw: String? = nil
-    ) {
-        self.migrationID = migrationID
-        self.stage = stage
-        self.table = table
-        self.externalID = externalID
-        self.field = field
-        self.reason = reason
-        self.raw = raw
-    }
-}
-
 extension Journal {
     /// Records errors in one statement, however many there are.
     public func recordErrors(_ errors: [RecordError]) async throws {

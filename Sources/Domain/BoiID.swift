@@ -1,0 +1,52 @@
+/// The id of a business-object instance.
+///
+/// Derived from the BO code and the externalId of the record that created the instance, not
+/// drawn at random: a consumer killed and restarted creates the very same id it would have
+/// created in a clean run, so the store and the published events come out identical.
+public struct BoiID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: BoiID, rhs: BoiID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// `boi-` and the 128-bit FNV-1a hash of `<bo>\0<externalId>` in hex.
+    public static func derived(from key: BOKey) -> BoiID {
+        var hash: UInt128 = 0x6c62272e07bb014262b821756295c58d
+        let prime: UInt128 = 0x0000000001000000000000000000013B
+        for byte in key.bo.rawValue.utf8 + [0] + key.externalId.utf8 {
+            hash ^= UInt128(byte)
+            hash = hash &* prime
+        }
+        let hex = String(hash, radix: 16)
+        return BoiID(rawValue: "boi-" + String(repeating: "0", count: 32 - hex.count) + hex)
+    }
+}
+
+/// A business object as the customer names it: its BO code and its externalId.
+public struct BOKey: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public var bo: BOCode
+    public var externalId: String
+
+    public init(bo: BOCode, externalId: String) {
+        self.bo = bo
+        self.externalId = externalId
+    }
+
+    public var description: String { "\(bo):\(externalId)" }
+
+    public static func < (lhs: BOKey, rhs: BOKey) -> Bool {
+        (lhs.bo.rawValue, lhs.externalId) < (rhs.bo.rawValue, rhs.externalId)
+    }
+}

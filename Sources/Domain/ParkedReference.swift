@@ -1,0 +1,37 @@
+/// A reference whose target did not exist when its record was migrated (the seed's
+/// `boi_reference`): it waits here until the target arrives, then the field is filled.
+public struct ParkedReference: Hashable, Codable, Sendable {
+    /// What the reference waits for.
+    public enum Target: Hashable, Codable, Sendable {
+        /// A business object, by BO code and externalId.
+        case object(BOKey)
+        /// A catalog (classifier) entry, by catalog and code.
+        case catalogEntry(catalog: String, code: String)
+    }
+
+    /// The instance whose field waits.
+    public var source: BoiID
+    public var field: String
+    /// The index in a many-valued field; `nil` for a single-valued one.
+    public var position: Int?
+    public var target: Target
+    /// The migration whose record parked it (for the dangling report).
+    public var migrationID: MigrationID
+
+    public init(source: BoiID, field: String, position: Int?, target: Target, migrationID: MigrationID) {
+        self.source = source
+        self.field = field
+        self.position = position
+        self.target = target
+        self.migrationID = migrationID
+    }
+
+    /// Identifies the slot: a source field (and position) waits for one target at a time.
+    public var slot: Slot { Slot(source: source, field: field, position: position) }
+
+    public struct Slot: Hashable, Codable, Sendable {
+        public var source: BoiID
+        public var field: String
+        public var position: Int?
+    }
+}

@@ -1,0 +1,73 @@
+import Domain
+
+/// Where business-object instances live: PostgreSQL (JSONB) or MongoDB, behind one protocol.
+///
+/// The consumer works in units of one batch of messages: it opens a transaction, loads (and
+/// locks) what the batch touches, computes every change in memory, and hands the changes back in
+/// one ``StoreChanges``. The store applies them atomically together with the consumer's
+/// positions and the outgoing messages (a transactional outbox), so a crash at any instant leaves
+/// either all of a batch or none of it.
+///
+/// Nothing of the storage technology leaks through: no SQL, no BSON. A unique-key clash is a
+/// ``StoreConflict``, as is a position another consumer moved; the consumer retries the batch.
+public protocol BOIStore: Sendable {
+    /// Creates what the store needs for this mapping (tables, unique indexes per unique key).
+    func install(mapping: MigrationMapping) async throws
+
+    /// Runs `body` in one transaction on the store's own thread (it may block there) and commits
+    /// when it returns; rolls back when it throws.
+    /// - Throws: ``StoreConflict`` when the commit clashed with another writer; whatever `body` threw.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any BOIStoreTransaction) throws -> T) async throws -> T
+
+    /// Outgoing messages not yet confirmed as published, oldest first.
+    func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
+
+    /// Forgets outgoing messages the broker acknowledged.
+    func removeOutbox(_ ids: [Int64]) async throws
+
+    /// What the store says about one migration's consumption (counts, dangling references).
+    func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport
+}
+
+/// One open transaction. Every read locks what it returns until the transaction ends, so two
+/// consumers never change the same instance from stale copies.
+public protocol BOIStoreTransaction {
+    /// The next offset to process per partition, as committed by the last batch (nil: none yet).
+    func positions(group: String, topic: String, partitions: [Int32]) throws -> [Int32: Int64]
+
+    /// The instances that externalIds map to (the seed's BoiInMigrationRef).
+    func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID]
+
+    func instances(_ ids: [BoiID]) throws -> [BoiID: BOIInstance]
+
+    /// Instances of `bo` whose unique key `fields` has one of `values` (each in field order).
+    func instances(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BOIInstance]
+
+    /// Parked references waiting for any of these targets.
+    func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference]
+
+    /// Parked references that records of this migration left.
+    func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
+
+    /// Catalog entry ids by catalog and code.
+    func catalogEntries(_ keys: [CatalogKey]) throws -> [CatalogKey: String]
+
+    /// Records that a reference-check marker of `migration` was seen on `partition`.
+    /// - Returns: `true` when this was the last of the migration's `partitions` markers.
+    func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
+
+    /// Writes every change of the batch.
+    /// - Throws: ``StoreConflict`` for a unique-key clash or a moved position.
+    func apply(_ changes: StoreChanges) throws
+}
+
+/// A catalog entry as a CO field names it.
+public struct CatalogKey: Hashable, Codable, Sendable {
+    public var catalog: String
+    public var code: String
+
+    public init(catalog: String, code: String) {
+        self.catalog = catalog
+        self.code = code
+    }
+}

@@ -1,0 +1,98 @@
+import Domain
+
+/// Everything one batch changes, applied by the store in one transaction.
+public struct StoreChanges: Sendable {
+    /// Instances created or changed: written whole.
+    public var instances: [BOIInstance] = []
+    /// Of those, the ones that are new (inserted, not updated).
+    public var created: Set<BoiID> = []
+    /// Instances that were seen unchanged: only `inMigrationUpdatedAt` is touched.
+    public var touched: [BoiID] = []
+    /// New externalId → instance mappings.
+    public var mappings: [BOKey: BoiID] = [:]
+    /// Parked references that were resolved or replaced.
+    public var unparked: [ParkedReference.Slot] = []
+    /// New parked references.
+    public var parked: [ParkedReference] = []
+    /// Messages to publish once committed (BOI events, dead letters), in order.
+    public var outbox: [OutboxMessage] = []
+    /// Rejected records and other errors, for the journal.
+    public var errors: [RecordError] = []
+    /// Counter increments per migration and in-table.
+    public var stats: [StatsKey: ConsumeStats] = [:]
+    /// The references still parked after a migration's reference check, per migration.
+    public var dangling: [MigrationID: [ParkedReference]] = [:]
+    /// The new positions: per partition, what the batch started from (fencing) and where it ends.
+    public var positions: PositionUpdate?
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        instances.isEmpty && touched.isEmpty && mappings.isEmpty && unparked.isEmpty && parked.isEmpty
+            && outbox.isEmpty && errors.isEmpty && stats.isEmpty && dangling.isEmpty && positions == nil
+    }
+}
+
+/// Moves the consumer's positions, but only from where the batch believed they were: a
+/// consumer that lost its partitions in a rebalance cannot overwrite its successor's progress.
+public struct PositionUpdate: Sendable, Hashable {
+    public var group: String
+    public var topic: String
+    /// Per partition: the position the batch read from (`nil`: none stored) and the new one.
+    public var moves: [Int32: (from: Int64?, to: Int64)]
+
+    public init(group: String, topic: String, moves: [Int32: (from: Int64?, to: Int64)]) {
+        self.group = group
+        self.topic = topic
+        self.moves = moves
+    }
+
+    public static func == (lhs: PositionUpdate, rhs: PositionUpdate) -> Bool {
+        lhs.group == rhs.group && lhs.topic == rhs.topic
+            && lhs.moves.mapValues { [$0.from ?? -1, $0.to] } == rhs.moves.mapValues { [$0.from ?? -1, $0.to] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(group)
+        hasher.combine(topic)
+        hasher.combine(moves.mapValues { [$0.from ?? -1, $0.to] })
+    }
+}
+
+/// A message to publish after commit (the transactional outbox).
+public struct OutboxMessage: Sendable, Hashable {
+    /// Assigned by the store; orders publication.
+    public var id: Int64
+    public var topic: String
+    public var key: [UInt8]?
+    public var value: [UInt8]
+
+    public init(id: Int64 = 0, topic: String, key: [UInt8]?, value: [UInt8]) {
+        self.id = id
+        self.topic = topic
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A conflict the consumer answers by retrying the batch from fresh reads.
+public struct StoreConflict: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Hashable {
+        /// Another instance already holds this unique key (the seed's MongoErrorDuplicateKey).
+        case duplicateKey(bo: BOCode, fields: [String])
+        /// Another consumer moved a position this batch started from.
+        case positionMoved(partition: Int32)
+        /// The database chose this transaction as a deadlock or serialization victim.
+        case retryable
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "store conflict (\(kind)): \(message)" }
+}
