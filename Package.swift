@@ -96,6 +96,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Pipeline stage 2: the consumer group that assembles instances and publishes to BOI.
+        .target(
+            name: "Consumer",
+            dependencies: [
+                "Domain", "Store", "Kafka", "Config",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The HTTP API (Hummingbird 2).
         .target(
             name: "HTTPServer",

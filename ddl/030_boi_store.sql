@@ -1,0 +1,135 @@
+-- The BOI store (module PostgresStore): business-object instances as JSONB documents, and what
+-- the consumer keeps next to them so that one transaction covers a whole batch — its positions,
+-- the outgoing messages, parked references and counters. Lives in the product's schema (the
+-- journal's, store.schema, default "inmigration"); the service creates it at start-up with
+-- search_path set to that schema, so the names below are unqualified.
+--
+-- Unique keys of the mapping are not here: the service creates one partial unique index per BO
+-- and key at start-up, named boi_uk_<bo>_<hash of the fields>, over (document->>'field', …)
+-- WHERE bo = '<bo>'; a clash with one of them is how a duplicate business key is detected.
+
+-- One row per business-object instance (BOI). The document holds every migrated field: plain
+-- fields as the in-table gave them, BO fields as the target's boi_id, CO fields as the catalog
+-- entry's id, child rows as arrays of objects.
+CREATE TABLE IF NOT EXISTS boi_instance (
+    boi_id                  text        PRIMARY KEY,     -- derived from (bo, external_id) of its first record
+    bo                      text        NOT NULL,        -- business-object code: Person, Department…
+    external_id             text        NOT NULL,        -- the customer's id of the record that created it
+    document                jsonb       NOT NULL,
+    actual                  boolean     NOT NULL DEFAULT true,  -- false once a record said removed
+    version                 bigint      NOT NULL DEFAULT 0,     -- incremented by every published change
+    created_at              timestamptz NOT NULL DEFAULT now(),
+    updated_at              timestamptz NOT NULL DEFAULT now(),     -- the document last changed
+    in_migration_updated_at timestamptz NOT NULL DEFAULT now()      -- a record last arrived for it
+);
+CREATE INDEX IF NOT EXISTS boi_instance_by_bo ON boi_instance (bo);
+
+-- externalId → instance (the seed's BoiInMigrationRef): how a record finds the instance it
+-- updates, and how a reference given by externalId finds its target. Several externalIds may
+-- map to one instance when records were merged on a unique key.
+CREATE TABLE IF NOT EXISTS boi_map (
+    bo          text NOT NULL,
+    external_id text NOT NULL,
+    boi_id      text NOT NULL,
+    PRIMARY KEY (bo, external_id)
+);
+
+-- References whose target did not exist yet (the seed's boi_reference). A slot — one field of
+-- one instance, and one position of a many-valued field — waits for one target at a time: a
+-- business object by (target_bo, target_external_id) or a catalog entry by (catalog, code).
+CREATE TABLE IF NOT EXISTS boi_reference (
+    source_boi_id      text        NOT NULL,             -- the instance whose field waits
+    field              text        NOT NULL,
+    position           int         NOT NULL DEFAULT -1,  -- index in a many-valued field; -1: single-valued
+    target_kind        text        NOT NULL CHECK (target_kind IN ('object', 'catalog')),
+    target_bo          text,                             -- target_kind 'object'
+    target_external_id text,
+    catalog            text,                             -- target_kind 'catalog'
+    code               text,
+    migration_id       text        NOT NULL,             -- the migration whose record parked it
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (source_boi_id, field, position),
+    CHECK (target_kind <> 'object' OR (target_bo IS NOT NULL AND target_external_id IS NOT NULL)),
+    CHECK (target_kind <> 'catalog' OR (catalog IS NOT NULL AND code IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS boi_reference_by_object ON boi_reference (target_kind, target_bo, target_external_id);
+CREATE INDEX IF NOT EXISTS boi_reference_by_catalog ON boi_reference (catalog, code);
+CREATE INDEX IF NOT EXISTS boi_reference_by_migration ON boi_reference (migration_id);
+
+-- Classifier entries that CO fields resolve against: a record gives a code, the instance gets
+-- the entry's id. Filled by the platform, read-only for in-migration.
+CREATE TABLE IF NOT EXISTS catalog_entry (
+    catalog text NOT NULL,
+    code    text NOT NULL,
+    id      text NOT NULL,
+    PRIMARY KEY (catalog, code)
+);
+
+-- The transactional outbox: messages (BOI change events, dead letters) written in the same
+-- transaction as the changes they announce, published after commit in id order, then deleted.
+CREATE TABLE IF NOT EXISTS outbox (
+    id         bigserial   PRIMARY KEY,
+    topic      text        NOT NULL,
+    key        bytea,
+    value      bytea       NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The consumer's positions (next offset to process per partition), committed with the store
+-- writes they cover. Kafka's own committed offsets follow these, never lead them.
+CREATE TABLE IF NOT EXISTS consumer_position (
+    group_id    text        NOT NULL,
+    topic       text        NOT NULL,
+    partition   int         NOT NULL,
+    next_offset bigint      NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (group_id, topic, partition)
+);
+
+-- Counters of the consume stage per migration and in-table: every record consumed is counted
+-- in exactly one of created, updated, unchanged, merged, removed, skipped or rejected.
+CREATE TABLE IF NOT EXISTS consume_stats (
+    migration_id  text        NOT NULL,
+    table_name    text        NOT NULL,
+    records       bigint      NOT NULL DEFAULT 0,
+    created       bigint      NOT NULL DEFAULT 0,
+    updated       bigint      NOT NULL DEFAULT 0,
+    unchanged     bigint      NOT NULL DEFAULT 0,
+    merged        bigint      NOT NULL DEFAULT 0,
+    removed       bigint      NOT NULL DEFAULT 0,
+    skipped       bigint      NOT NULL DEFAULT 0,
+    rejected      bigint      NOT NULL DEFAULT 0,
+    refs_parked   bigint      NOT NULL DEFAULT 0,
+    refs_resolved bigint      NOT NULL DEFAULT 0,
+    boi_events    bigint      NOT NULL DEFAULT 0,
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (migration_id, table_name)
+);
+
+-- Reference-check markers seen, one row per migration and partition of IN_MIGRATION: when a
+-- migration has all of its `partitions` markers, every one of its records was consumed.
+CREATE TABLE IF NOT EXISTS migration_marker (
+    migration_id text        NOT NULL,
+    partition    int         NOT NULL,
+    partitions   int         NOT NULL,   -- how many markers the migration sent
+    seen_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (migration_id, partition)
+);
+
+-- References still parked after a migration's reference check: the operator's list of targets
+-- that never arrived. Replaced wholesale each time the check runs for the migration.
+CREATE TABLE IF NOT EXISTS migration_dangling (
+    migration_id       text        NOT NULL,             -- the migration whose check found it
+    source_boi_id      text        NOT NULL,
+    field              text        NOT NULL,
+    position           int         NOT NULL DEFAULT -1,  -- as in boi_reference
+    target             text        NOT NULL,             -- for people: 'Person:P-9', 'catalog contract_status:X'
+    target_kind        text        NOT NULL CHECK (target_kind IN ('object', 'catalog')),
+    target_bo          text,                             -- the target again, as in boi_reference
+    target_external_id text,
+    catalog            text,
+    code               text,
+    parked_by          text        NOT NULL,             -- the migration whose record parked it
+    recorded_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS migration_dangling_by_migration ON migration_dangling (migration_id);

@@ -35,3 +35,14 @@ public struct ParkedReference: Hashable, Codable, Sendable {
         public var position: Int?
     }
 }
+
+/// One reference field of one instance, whatever position.
+public struct ReferenceField: Hashable, Codable, Sendable {
+    public var source: BoiID
+    public var field: String
+
+    public init(source: BoiID, field: String) {
+        self.source = source
+        self.field = field
+    }
+}

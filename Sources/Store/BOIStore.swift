@@ -25,6 +25,14 @@ public protocol BOIStore: Sendable {
     /// Forgets outgoing messages the broker acknowledged.
     func removeOutbox(_ ids: [Int64]) async throws
 
+    /// Whether any outgoing message with an id up to `id` is still waiting to be published.
+    func outboxHasPending(upTo id: Int64) async throws -> Bool
+
+    /// Makes this process the one that publishes the outbox, if no other live process is: one
+    /// publisher keeps the events of an instance in version order. Held until the process ends
+    /// (or its connection does); asking again while holding it answers `true`.
+    func acquireOutboxRelay() async throws -> Bool
+
     /// What the store says about one migration's consumption (counts, dangling references).
     func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport
 }
@@ -57,17 +65,10 @@ public protocol BOIStoreTransaction {
     func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
 
     /// Writes every change of the batch.
+    /// - Returns: the highest outbox id written, `nil` when the batch wrote no outgoing message.
     /// - Throws: ``StoreConflict`` for a unique-key clash or a moved position.
-    func apply(_ changes: StoreChanges) throws
+    func apply(_ changes: StoreChanges) throws -> Int64?
 }
 
-/// A catalog entry as a CO field names it.
-public struct CatalogKey: Hashable, Codable, Sendable {
-    public var catalog: String
-    public var code: String
-
-    public init(catalog: String, code: String) {
-        self.catalog = catalog
-        self.code = code
-    }
-}
+/// A catalog entry as a CO field names it (the domain's type, under the name the store uses).
+public typealias CatalogKey = CatalogEntryKey

@@ -10,7 +10,10 @@ public struct StoreChanges: Sendable {
     public var touched: [BoiID] = []
     /// New externalId → instance mappings.
     public var mappings: [BOKey: BoiID] = [:]
-    /// Parked references that were resolved or replaced.
+    /// Reference fields whose parked references are all dropped first: the record that set the
+    /// field again decides anew what it waits for.
+    public var clearedReferenceFields: [ReferenceField] = []
+    /// Parked references that were resolved.
     public var unparked: [ParkedReference.Slot] = []
     /// New parked references.
     public var parked: [ParkedReference] = []
@@ -28,7 +31,7 @@ public struct StoreChanges: Sendable {
     public init() {}
 
     public var isEmpty: Bool {
-        instances.isEmpty && touched.isEmpty && mappings.isEmpty && unparked.isEmpty && parked.isEmpty
+        instances.isEmpty && touched.isEmpty && mappings.isEmpty && clearedReferenceFields.isEmpty && unparked.isEmpty && parked.isEmpty
             && outbox.isEmpty && errors.isEmpty && stats.isEmpty && dangling.isEmpty && positions == nil
     }
 }

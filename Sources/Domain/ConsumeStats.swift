@@ -1,5 +1,3 @@
-import Domain
-
 /// Counts of the consume stage per migration and in-table: every record is accounted for in
 /// exactly one of created, updated, unchanged, merged, removed, skipped or rejected.
 public struct ConsumeStats: Hashable, Codable, Sendable {
@@ -42,29 +40,5 @@ public struct StatsKey: Hashable, Codable, Sendable {
     public init(migrationID: MigrationID, table: String) {
         self.migrationID = migrationID
         self.table = table
-    }
-}
-
-/// The consume stage of one migration, as the store recorded it.
-public struct ConsumeReport: Hashable, Codable, Sendable {
-    public var migrationID: MigrationID
-    public var tables: [String: ConsumeStats]
-    public var total: ConsumeStats
-    /// Markers seen so far, and how many the migration sent.
-    public var markersSeen: Int32
-    public var markersExpected: Int32?
-    /// References still parked after the migration's reference check (`nil` before it ran).
-    public var dangling: [ParkedReference]?
-
-    public init(
-        migrationID: MigrationID, tables: [String: ConsumeStats], markersSeen: Int32, markersExpected: Int32?,
-        dangling: [ParkedReference]?
-    ) {
-        self.migrationID = migrationID
-        self.tables = tables
-        self.total = tables.values.reduce(ConsumeStats(), +)
-        self.markersSeen = markersSeen
-        self.markersExpected = markersExpected
-        self.dangling = dangling
     }
 }

@@ -1,0 +1,35 @@
+import Config
+import Domain
+import Foundation
+import Store
+
+extension BatchProcessor {
+    /// Turns the working set's changes into what the store writes, with the events and dead
+    /// letters as outbox messages in the order they happened.
+    func collect(
+        _ set: WorkingSet, into changes: inout StoreChanges, moves: [Int32: (from: Int64?, to: Int64)]
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        changes.instances = set.changedOrder.compactMap { set.instances[$0] }
+        changes.created = set.created
+        changes.touched = set.touched.sorted()
+        changes.mappings = set.newMappings
+        changes.clearedReferenceFields = set.clearedFields.sorted { ($0.source, $0.field) < ($1.source, $1.field) }
+        changes.unparked = Array(set.unparkedSlots)
+        changes.parked = set.parkedSlots.compactMap { set.parked[$0] }
+        for event in set.events {
+            changes.outbox.append(
+                OutboxMessage(
+                    topic: topics.boi, key: Array(event.boiId.rawValue.utf8), value: Array(try encoder.encode(event))))
+        }
+        for rejection in set.rejections {
+            changes.outbox.append(OutboxMessage(topic: topics.deadLetter, key: nil, value: rejection.raw))
+        }
+        changes.errors = set.rejections.map(\.error) + set.warnings
+        changes.stats = set.stats
+        if !moves.isEmpty {
+            changes.positions = PositionUpdate(group: group, topic: topics.inMigration, moves: moves)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Config
+import Domain
+import Foundation
+import Kafka
+import Logging
+import Store
+
+/// Applies one batch of `IN_MIGRATION` messages to the store in one transaction: reads what the
+/// batch touches, runs the assembler over its records in order, and writes every change with
+/// the outgoing events and the new consumer positions.
+///
+/// Messages below the stored positions were applied already (a redelivery after a crash or a
+/// rebalance) and are skipped, so reprocessing changes nothing and publishes nothing.
+struct BatchProcessor: Sendable {
+    let store: any BOIStore
+    let assembler: Assembler
+    let group: String
+    let topics: KafkaOptions.Topics
+    let logger: Logger
+    /// How often a batch is retried after a conflict with another writer.
+    var maxAttempts = 8
+
+    /// What a committed batch leaves to do.
+    struct Outcome: Sendable {
+        /// The Kafka offsets to commit once the outbox is published: next offset per partition.
+        var offsets: [TopicPartitionOffset]
+        /// The highest outbox id the batch wrote (nil: none).
+        var lastOutboxID: Int64?
+        var records: Int
+        var skipped: Int
+    }
+
+    func process(_ messages: [KafkaMessage]) async throws -> Outcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let processor = self
+                return try await store.transaction { transaction in
+                    try processor.apply(messages, in: transaction)
+                }
+            } catch let conflict as StoreConflict where attempt < maxAttempts {
+                logger.notice(
+                    "batch conflicted with another writer, retrying",
+                    metadata: ["attempt": "\(attempt)", "conflict": "\(conflict)"])
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
+
+    private func apply(_ messages: [KafkaMessage], in transaction: any BOIStoreTransaction) throws -> Outcome {
+        let topic = topics.inMigration
+        let partitions = Array(Set(messages.map(\.partition))).sorted()
+        let stored = try transaction.positions(group: group, topic: topic, partitions: partitions)
+        var moves: [Int32: (from: Int64?, to: Int64)] = [:]
+        var fresh: [KafkaMessage] = []
+        for message in messages {
+            let next = message.offset + 1
+            moves[message.partition] = (stored[message.partition], max(moves[message.partition]?.to ?? next, next))
+            if let position = stored[message.partition], message.offset < position { continue }
+            fresh.append(message)
+        }
+        for (partition, move) in moves where move.from.map({ move.to <= $0 }) ?? false {
+            moves[partition] = nil
+        }
+        let decoder = JSONDecoder()
+        let decoded = fresh.map { DecodedMessage.decode($0, decoder: decoder) }
+        var set = try load(decoded, in: transaction)
+        var changes = StoreChanges()
+        for message in decoded {
+            switch message {
+            case .record(let record, let raw):
+                assembler.apply(record, raw: raw, to: &set)
+            case .marker(let marker):
+                if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
+                    changes.dangling[marker.migrationId] = try recheck(marker, set: &set, in: transaction)
+                }
+            case .malformed(let rejection):
+                set.rejectUnreadable(rejection)
+            }
+        }
+        try collect(set, into: &changes, moves: moves)
+        let lastOutboxID = try transaction.apply(changes)
+        let offsets = moves.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value.to) }
+        return Outcome(
+            offsets: offsets.sorted { $0.partition < $1.partition }, lastOutboxID: lastOutboxID,
+            records: fresh.count, skipped: messages.count - fresh.count)
+    }
+
+    /// Reads and locks everything the batch's records touch: a handful of round trips.
+    private func load(_ messages: [DecodedMessage], in transaction: any BOIStoreTransaction) throws -> WorkingSet {
+        let records = messages.compactMap { message -> RecordMessage? in
+            if case .record(let record, _) = message { return record }
+            return nil
+        }
+        var set = WorkingSet()
+        guard !records.isEmpty else { return set }
+        let preload = assembler.preload(for: records)
+        let boiIDs = try transaction.boiIDs(for: preload.allKeys)
+        let waiting = try transaction.parkedReferences(waitingFor: preload.recordKeys.map { .object($0) })
+        var byUniqueKey: [BOIInstance] = []
+        for (key, values) in preload.uniqueValues.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            byUniqueKey += try transaction.instances(bo: key.bo, uniqueKey: key.fields, values: values)
+        }
+        let ids = Set(preload.recordKeys.compactMap { boiIDs[$0] }).union(waiting.map(\.source))
+            .subtracting(byUniqueKey.map(\.boiId))
+        let instances = try transaction.instances(ids.sorted())
+        let catalog = try transaction.catalogEntries(preload.catalogKeys)
+        set.load(
+            boiIDs: boiIDs, instances: Array(instances.values) + byUniqueKey, parked: waiting,
+            uniqueKeys: assembler.uniqueKeys, catalog: catalog)
+        return set
+    }
+
+    /// The last marker of a migration arrived: every record of it has been applied, so whatever
+    /// of its references is still parked is either resolvable now or dangling.
+    private func recheck(
+        _ marker: RefCheckMarker, set: inout WorkingSet, in transaction: any BOIStoreTransaction
+    ) throws -> [ParkedReference] {
+        let references = set.parkedReferences(
+            of: marker.migrationId, stored: try transaction.parkedReferences(of: marker.migrationId))
+        var keys: [BOKey] = []
+        var catalogKeys: [CatalogEntryKey] = []
+        for reference in references {
+            switch reference.target {
+            case .object(let key) where set.boiIDs[key] == nil: keys.append(key)
+            case .catalogEntry(let catalog, let code): catalogKeys.append(CatalogEntryKey(catalog: catalog, code: code))
+            default: break
+            }
+        }
+        let sources = Set(references.map(\.source)).filter { set.instances[$0] == nil }
+        set.load(
+            boiIDs: try transaction.boiIDs(for: Array(Set(keys)).sorted()),
+            instances: Array(try transaction.instances(sources.sorted()).values), parked: references,
+            uniqueKeys: assembler.uniqueKeys, catalog: try transaction.catalogEntries(catalogKeys))
+        let dangling = assembler.recheck(references, marker: marker, in: &set)
+        logger.info(
+            "reference check done",
+            metadata: [
+                "migration_id": "\(marker.migrationId)", "checked": "\(references.count)", "dangling": "\(dangling.count)",
+            ])
+        return dangling
+    }
+}

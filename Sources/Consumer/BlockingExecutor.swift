@@ -1,0 +1,19 @@
+import Foundation
+
+/// Runs blocking calls (a Kafka poll, a commit) on a thread of its own, so they never hold one of
+/// the few threads of Swift's cooperative pool.
+final class BlockingExecutor: Sendable {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+}

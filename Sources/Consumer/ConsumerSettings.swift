@@ -1,0 +1,39 @@
+import Config
+
+/// The librdkafka properties of the consumer of `IN_MIGRATION`.
+///
+/// Offsets are never committed automatically: the consumer commits a batch's offsets itself, and
+/// only after the store holds the batch and its events are on the broker.
+public enum ConsumerSettings {
+    /// - Throws: ``ConfigurationError`` when no bootstrap address is configured.
+    public static func properties(for configuration: InMigrationConfiguration) throws -> [String: String] {
+        var properties: [String: String] = [
+            "bootstrap.servers": try configuration.kafka.resolvedBootstrapServers(),
+            "group.id": configuration.kafka.group,
+            "client.id": "inmigration-consumer",
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": "earliest",
+            "fetch.wait.max.ms": "100",
+            "session.timeout.ms": "10000",
+            "heartbeat.interval.ms": "1000",
+        ]
+        for (key, value) in configuration.kafka.consumer { properties[key] = value }
+        return properties
+    }
+
+    /// The producer that publishes BOI events and dead letters from the outbox.
+    public static func producerProperties(for configuration: InMigrationConfiguration) throws -> [String: String] {
+        var properties: [String: String] = [
+            "bootstrap.servers": try configuration.kafka.resolvedBootstrapServers(),
+            "client.id": "inmigration-outbox",
+            "enable.idempotence": "true",
+            "acks": "all",
+            "message.timeout.ms": String(configuration.kafka.deliveryTimeout.milliseconds),
+            "linger.ms": "5",
+            "queue.buffering.max.kbytes": "32768",
+        ]
+        for (key, value) in configuration.kafka.producer { properties[key] = value }
+        return properties
+    }
+}

@@ -1,0 +1,105 @@
+import Config
+import Domain
+import Foundation
+import Kafka
+import Logging
+import Store
+
+/// Part 2 of in-migration: the consumer group `in_migration` on `IN_MIGRATION`.
+///
+/// Each round: poll a batch, apply it to the store in one transaction (events go to the outbox
+/// in the same transaction), publish the outbox, and only then commit the batch's offsets. A
+/// crash anywhere repeats at most the last round, and the stored positions make the repeat a
+/// no-op.
+public final class InMigrationConsumer: Sendable {
+    let consumer: KafkaConsumer
+    let processor: BatchProcessor
+    let relay: OutboxRelay
+    let topic: String
+    let logger: Logger
+    let kafka: BlockingExecutor
+    /// Messages per batch.
+    public let batchSize: Int
+
+    /// - Parameters:
+    ///   - consumer: a consumer in the group (not yet subscribed).
+    ///   - producer: publishes the outbox to `BOI` and the dead-letter topic.
+    public init(
+        configuration: InMigrationConfiguration, store: any BOIStore, consumer: KafkaConsumer, producer: KafkaProducer,
+        batchSize: Int = 5_000, logger: Logger
+    ) {
+        self.consumer = consumer
+        self.processor = BatchProcessor(
+            store: store, assembler: Assembler(mapping: configuration.mapping), group: configuration.kafka.group,
+            topics: configuration.kafka.topics, logger: logger)
+        self.relay = OutboxRelay(store: store, producer: producer, logger: logger)
+        self.topic = configuration.kafka.topics.inMigration
+        self.logger = logger
+        self.kafka = BlockingExecutor(label: "inmigration.consumer.kafka")
+        self.batchSize = batchSize
+    }
+
+    /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left and the
+    /// outbox is empty.
+    public func run(untilIdle: Bool = false) async throws {
+        let consumer = self.consumer
+        let topic = self.topic
+        try await kafka.run { try consumer.subscribe([topic]) }
+        try await relay.drain()
+        var idleRounds = 0
+        while !Task.isCancelled {
+            let batchSize = self.batchSize
+            let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
+            if polled.messages.isEmpty {
+                try await relay.drain()
+                if untilIdle {
+                    idleRounds += 1
+                    if idleRounds >= 2, try await isIdle() { return }
+                }
+                continue
+            }
+            idleRounds = 0
+            try await round(polled.messages)
+        }
+    }
+
+    /// One batch: apply, publish, commit.
+    func round(_ messages: [KafkaMessage]) async throws {
+        let outcome = try await processor.process(messages)
+        if let last = outcome.lastOutboxID {
+            try await relay.awaitPublished(upTo: last)
+        }
+        let consumer = self.consumer
+        let offsets = outcome.offsets
+        if !offsets.isEmpty {
+            try await kafka.run { try consumer.commit(offsets) }
+        }
+        logger.debug(
+            "batch committed",
+            metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(offsets.count)"])
+    }
+
+    /// The group's lag on the topic is 0: every partition's committed offset reached its end.
+    public func isIdle() async throws -> Bool {
+        let consumer = self.consumer
+        let topic = self.topic
+        return try await kafka.run {
+            let partitions = try consumer.partitionCount(topic: topic, timeout: .seconds(10))
+            let committed = try consumer.committed(
+                (0..<partitions).map { TopicPartition(topic: topic, partition: $0) }, timeout: .seconds(10))
+            let positions = Dictionary(uniqueKeysWithValues: committed.map { ($0.partition, $0.offset) })
+            for partition in 0..<partitions {
+                let (low, high) = try consumer.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
+                let position = positions[partition].flatMap { $0 >= 0 ? $0 : nil } ?? low
+                if position < high { return false }
+            }
+            return true
+        }
+    }
+
+    /// Leaves the group (the partitions go to the other members at once).
+    public func close() async {
+        let consumer = self.consumer
+        _ = try? await kafka.run { consumer.close() }
+    }
+}

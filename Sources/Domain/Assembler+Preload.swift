@@ -1,0 +1,89 @@
+/// What a batch needs from the store before its records can be applied.
+public struct Preload: Sendable, Hashable {
+    /// The records' own keys: their instances, and the references waiting for them.
+    public var recordKeys: [BOKey] = []
+    /// The keys their BO fields point at.
+    public var targetKeys: [BOKey] = []
+    /// Unique-key values the records carry, per unique key.
+    public var uniqueValues: [UniqueKeyMapping: [[String]]] = [:]
+    /// The catalog entries their CO fields name.
+    public var catalogKeys: [CatalogEntryKey] = []
+
+    public init() {}
+
+    /// Everything looked up by externalId.
+    public var allKeys: [BOKey] { Array(Set(recordKeys).union(targetKeys)).sorted() }
+}
+
+extension Assembler {
+    /// The keys, unique values and catalog codes of a batch, collected before it is applied.
+    public func preload(for records: [RecordMessage]) -> Preload {
+        var recordKeys = Set<BOKey>()
+        var targetKeys = Set<BOKey>()
+        var unique: [UniqueKeyMapping: Set<[String]>] = [:]
+        var catalogKeys = Set<CatalogEntryKey>()
+        for record in records {
+            guard let table = tables[record.table], let externalId = record.externalId else { continue }
+            recordKeys.insert(BOKey(bo: table.bo, externalId: externalId))
+            for reference in table.references {
+                switch record.row[reference.column] ?? .null {
+                case .array(let elements):
+                    for element in elements {
+                        if let id = element.keyText { targetKeys.insert(BOKey(bo: reference.target, externalId: id)) }
+                    }
+                case let value:
+                    if let id = value.keyText { targetKeys.insert(BOKey(bo: reference.target, externalId: id)) }
+                }
+            }
+            for catalog in table.catalogs {
+                if let code = (record.row[catalog.column] ?? .null).keyText {
+                    catalogKeys.insert(CatalogEntryKey(catalog: catalog.catalog, code: code))
+                }
+            }
+            for fields in table.uniqueKeys {
+                let values = fields.compactMap { (record.row[$0] ?? .null).keyText }
+                if values.count == fields.count {
+                    unique[UniqueKeyMapping(bo: table.bo, fields: fields), default: []].insert(values)
+                }
+            }
+        }
+        var preload = Preload()
+        preload.recordKeys = recordKeys.sorted()
+        preload.targetKeys = targetKeys.subtracting(recordKeys).sorted()
+        preload.uniqueValues = unique.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+        preload.catalogKeys = catalogKeys.sorted { ($0.catalog, $0.code) < ($1.catalog, $1.code) }
+        return preload
+    }
+
+    /// The reference check of a migration (the seed's `KafkaInMigrationRefChecker`): fills the
+    /// parked references whose target exists by now and returns those that still dangle.
+    /// - Parameter references: the migration's parked references, with their targets' keys and
+    ///   sources loaded into `set`.
+    public func recheck(
+        _ references: [ParkedReference], marker: RefCheckMarker, in set: inout WorkingSet
+    ) -> [ParkedReference] {
+        let record = RecordMessage(
+            migrationId: marker.migrationId, operDate: marker.operDate, bo: "", table: Self.referenceCheckTable,
+            externalId: nil, row: [:])
+        let statsKey = StatsKey(migrationID: marker.migrationId, table: Self.referenceCheckTable)
+        var dangling: [ParkedReference] = []
+        var byTarget: [ParkedReference.Target: [ParkedReference]] = [:]
+        for reference in references { byTarget[reference.target, default: []].append(reference) }
+        for (target, waiting) in byTarget.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            let value: String?
+            switch target {
+            case .object(let key): value = set.boiIDs[key]?.rawValue
+            case .catalogEntry(let catalog, let code): value = set.catalog[CatalogEntryKey(catalog: catalog, code: code)]
+            }
+            if let value {
+                fill(waiting, with: value, record: record, statsKey: statsKey, in: &set)
+            } else {
+                dangling.append(contentsOf: waiting)
+            }
+        }
+        return dangling.sorted { ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1) }
+    }
+
+    /// The pseudo-table under which the reference check counts what it resolves.
+    public static let referenceCheckTable = "(reference check)"
+}

@@ -1,0 +1,156 @@
+/// A record's values, sorted by what the mapping says they are.
+struct RecordFields {
+    /// Plain fields and child rows, by field name, in name order.
+    var plain: [(field: String, value: JSONValue)] = []
+    var references: [(mapping: ReferenceMapping, value: JSONValue)] = []
+    var catalogs: [(mapping: CatalogMapping, value: JSONValue)] = []
+    var removed = false
+
+    /// Step 2: a record with no value at all has nothing to migrate.
+    var hasContent: Bool {
+        removed || plain.contains { !$0.value.isEmptyValue } || references.contains { $0.value != .null }
+            || catalogs.contains { $0.value != .null }
+    }
+
+    func value(of field: String) -> JSONValue? {
+        if let plain = plain.first(where: { $0.field == field }) { return plain.value }
+        if let reference = references.first(where: { $0.mapping.field == field }) { return reference.value }
+        return catalogs.first { $0.mapping.field == field }?.value
+    }
+}
+
+extension JSONValue {
+    /// Null, or an empty array (no child rows).
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: return true
+        case .array(let elements): return elements.isEmpty
+        default: return false
+        }
+    }
+
+    /// What a value is, for an error message.
+    var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+extension Assembler {
+    /// Checks a record against the mapping and sorts its values; a bad record is refused with
+    /// the field and the reason.
+    func validate(_ record: RecordMessage, raw: [UInt8]) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
+        func refuse(_ field: String?, _ reason: String) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
+            .failure(
+                Rejection(
+                    error: RecordError(
+                        migrationID: record.migrationId, stage: .consume, table: record.table,
+                        externalID: record.externalId, field: field, reason: reason,
+                        raw: String(decoding: raw.prefix(4096), as: UTF8.self)),
+                    raw: raw))
+        }
+        if raw.count > limits.messageBytes {
+            return refuse(nil, "the message has \(raw.count) bytes, more than the limit of \(limits.messageBytes)")
+        }
+        guard let table = tables[record.table] else {
+            return refuse(nil, "in-table '\(record.table)' is not in the mapping")
+        }
+        guard table.bo == record.bo else {
+            return refuse("bo", "in-table '\(record.table)' maps to BO \(table.bo), the message says \(record.bo)")
+        }
+        if mapping.isRefused(record.bo) {
+            return refuse("bo", "BO \(record.bo) is not migrated through in-migration (refused by mapping.refusedBOs)")
+        }
+        guard let externalId = record.externalId, !externalId.allSatisfy(\.isWhitespace) else {
+            return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
+        }
+        var fields = RecordFields()
+        let referenceColumns = Set(table.references.map(\.column))
+        let catalogColumns = Set(table.catalogs.map(\.column))
+        for (column, value) in record.row.sorted(by: { $0.key < $1.key }) {
+            if let problem = oversized(value) { return refuse(column, problem) }
+            if column == table.externalId || referenceColumns.contains(column) || catalogColumns.contains(column) {
+                continue
+            }
+            if column == table.removed {
+                switch value {
+                case .bool(let removed): fields.removed = removed
+                case .null: break
+                default: return refuse(column, "expected a boolean, found \(value.kindName)")
+                }
+                continue
+            }
+            fields.plain.append((column, value))
+        }
+        for child in table.children {
+            let rows = record.children?[child.field] ?? []
+            let stripped = rows.map { row -> JSONValue in
+                guard case .object(var object) = row else { return row }
+                object[child.link] = nil
+                return .object(object)
+            }
+            fields.plain.append((child.field, .array(stripped)))
+        }
+        fields.plain.sort { $0.field < $1.field }
+        for reference in table.references {
+            let value = record.row[reference.column] ?? .null
+            guard Self.isReferenceValue(value, many: reference.many) else {
+                return refuse(
+                    reference.column,
+                    "a reference to \(reference.target) expects \(reference.many ? "an array of externalIds" : "an externalId"), found \(value.kindName)"
+                )
+            }
+            fields.references.append((reference, value))
+        }
+        for catalog in table.catalogs {
+            let value = record.row[catalog.column] ?? .null
+            guard Self.isReferenceValue(value, many: false) else {
+                return refuse(catalog.column, "a \(catalog.catalog) code expects a string, found \(value.kindName)")
+            }
+            fields.catalogs.append((catalog, value))
+        }
+        if mapping.isSystem(table.bo) && !fields.removed
+            && !table.systemFields.contains(where: { !(fields.value(of: $0) ?? .null).isEmptyValue })
+        {
+            return refuse(
+                "systemFields",
+                "\(table.bo) is a system BO: at least one of its system fields (\(table.systemFields.joined(separator: ", "))) must have a value, or the instance would exist without its system record"
+            )
+        }
+        return .success((table, BOKey(bo: table.bo, externalId: externalId), fields))
+    }
+
+    private static func isReferenceValue(_ value: JSONValue, many: Bool) -> Bool {
+        switch value {
+        case .null: return true
+        case .string, .number: return !many
+        case .array(let elements):
+            return many && elements.allSatisfy { element in
+                switch element {
+                case .null, .string, .number: return true
+                default: return false
+                }
+            }
+        default: return false
+        }
+    }
+
+    private func oversized(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text) where text.utf8.count > limits.valueBytes:
+            return "a value of \(text.utf8.count) bytes exceeds the limit of \(limits.valueBytes)"
+        case .array(let elements):
+            return elements.lazy.compactMap { oversized($0) }.first
+        case .object(let object):
+            return object.values.lazy.compactMap { oversized($0) }.first
+        default:
+            return nil
+        }
+    }
+}

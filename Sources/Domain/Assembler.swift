@@ -1,0 +1,166 @@
+/// Turns in-table records into business-object instances: the seed's nine steps
+/// (`InMigrationKafkaRegisterImpl`), on a ``WorkingSet``, without any I/O.
+///
+/// For each record: gather its row and child rows (1); skip it when there is nothing to migrate
+/// (2); find its instance by (externalId, BO) (3); a removed record makes the instance not actual
+/// and stops (4); fill the changes, plain fields first, then BO and CO references, parking those
+/// whose target does not exist yet (5); publish only a real change, otherwise just touch (6); a
+/// unique-key clash merges the record into the instance that holds the key (7); remember the new
+/// mapping (8); and fill every parked reference that waited for this record (9).
+public struct Assembler: Sendable {
+    public let mapping: MigrationMapping
+    let tables: [String: TableMapping]
+    public let uniqueKeys: [UniqueKeyMapping]
+    public var limits = Limits()
+
+    /// Sizes beyond which a record is refused rather than stored.
+    public struct Limits: Sendable {
+        /// The largest raw message.
+        public var messageBytes = 1 << 20
+        /// The largest single text value.
+        public var valueBytes = 256 << 10
+
+        public init() {}
+    }
+
+    public init(mapping: MigrationMapping) {
+        self.mapping = mapping
+        self.tables = Dictionary(mapping.tables.map { ($0.table, $0) }) { first, _ in first }
+        self.uniqueKeys = mapping.tables.flatMap { table in
+            table.uniqueKeys.map { UniqueKeyMapping(bo: table.bo, fields: $0) }
+        }
+    }
+
+    /// Applies one record to the set (all nine steps).
+    /// - Parameter raw: the message as received, kept for the dead-letter topic if it is refused.
+    public func apply(_ record: RecordMessage, raw: [UInt8], to set: inout WorkingSet) {
+        let statsKey = StatsKey(migrationID: record.migrationId, table: record.table)
+        set.count(statsKey) { $0.records += 1 }
+        let table: TableMapping
+        let key: BOKey
+        let fields: RecordFields
+        switch validate(record, raw: raw) {
+        case .failure(let rejection):
+            set.reject(rejection)
+            set.count(statsKey) { $0.rejected += 1 }
+            return
+        case .success(let valid):
+            (table, key, fields) = valid
+        }
+        // 2. Nothing to migrate.
+        guard fields.hasContent else {
+            set.count(statsKey) { $0.skipped += 1 }
+            return
+        }
+        // 3. Is there an instance already?
+        let existingID = set.boiIDs[key]
+        let existing = existingID.flatMap { set.instances[$0] }
+        // 4. Removed.
+        if fields.removed {
+            remove(existing, record: record, statsKey: statsKey, in: &set)
+            return
+        }
+        // 5. Changes: plain fields first…
+        var instance = existing ?? BOIInstance(boiId: BoiID.derived(from: key), bo: key.bo, externalId: key.externalId)
+        let before = instance
+        instance.actual = true
+        for (field, value) in fields.plain { instance.document[field] = value }
+        // 7. …but a unique key another instance holds means this record is that instance:
+        // merge the record's values into it and carry on with it.
+        if let owner = uniqueKeyOwner(of: instance, in: set), var target = set.instances[owner] {
+            let targetBefore = target
+            target.actual = true
+            for (field, value) in fields.plain where value != .null { target.document[field] = value }
+            resolveReferences(of: &target, table: table, fields: fields, record: record, statsKey: statsKey, in: &set)
+            commit(target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
+            set.count(statsKey) { $0.merged += 1 }
+            instance = target
+        } else {
+            // …then BO and CO references.
+            resolveReferences(of: &instance, table: table, fields: fields, record: record, statsKey: statsKey, in: &set)
+            // 6. Publish a real change, or only touch.
+            commit(instance, before: before, isCreate: existing == nil, record: record, in: &set, countUnder: statsKey)
+        }
+        // 8. Remember externalId → instance.
+        set.map(key, to: instance.boiId)
+        // 9. Fill what waited for this record.
+        resolveWaiting(for: key, with: instance.boiId, record: record, statsKey: statsKey, in: &set)
+    }
+
+    /// Step 4: the instance becomes not actual; nothing else of the record is applied.
+    private func remove(_ existing: BOIInstance?, record: RecordMessage, statsKey: StatsKey, in set: inout WorkingSet) {
+        guard var instance = existing else {
+            set.count(statsKey) { $0.skipped += 1 }
+            return
+        }
+        guard instance.actual else {
+            set.touch(instance.boiId)
+            set.count(statsKey) { $0.unchanged += 1 }
+            return
+        }
+        instance.actual = false
+        instance.version += 1
+        set.store(instance)
+        set.publish(
+            BOIEvent(instance: instance, isCreate: false, changes: [:], migrationId: record.migrationId, operDate: record.operDate))
+        set.count(statsKey) {
+            $0.removed += 1
+            $0.boiEvents += 1
+        }
+    }
+
+    /// Step 6: publish when something changed, else touch.
+    @discardableResult
+    func commit(
+        _ instance: BOIInstance, before: BOIInstance, isCreate: Bool, record: RecordMessage, in set: inout WorkingSet,
+        countUnder statsKey: StatsKey?
+    ) -> Bool {
+        var instance = instance
+        let changes = Self.changes(from: isCreate ? nil : before.document, to: instance.document)
+        guard isCreate || !changes.isEmpty || instance.actual != before.actual else {
+            set.touch(instance.boiId)
+            if let statsKey { set.count(statsKey) { $0.unchanged += 1 } }
+            return false
+        }
+        instance.version = before.version + 1
+        set.unindexUniqueValues(of: before, keys: uniqueKeys)
+        set.store(instance, created: isCreate)
+        set.indexUniqueValues(of: instance, keys: uniqueKeys)
+        set.publish(
+            BOIEvent(
+                instance: instance, isCreate: isCreate, changes: changes, migrationId: record.migrationId,
+                operDate: record.operDate))
+        if let statsKey {
+            set.count(statsKey) {
+                if isCreate { $0.created += 1 } else { $0.updated += 1 }
+            }
+        }
+        set.count(StatsKey(migrationID: record.migrationId, table: record.table)) { $0.boiEvents += 1 }
+        return true
+    }
+
+    /// The fields whose value differs; on creation every field with a value.
+    static func changes(from old: [String: JSONValue]?, to new: [String: JSONValue]) -> [String: JSONValue] {
+        guard let old else { return new.filter { $0.value != .null } }
+        var changes: [String: JSONValue] = [:]
+        for (field, value) in new where old[field] ?? .null != value {
+            changes[field] = value
+        }
+        for (field, _) in old where new[field] == nil {
+            changes[field] = .null
+        }
+        return changes
+    }
+
+    private func uniqueKeyOwner(of instance: BOIInstance, in set: WorkingSet) -> BoiID? {
+        for key in uniqueKeys where key.bo == instance.bo {
+            guard let values = instance.uniqueValues(key.fields) else { continue }
+            if let owner = set.uniqueOwner(UniqueSlot(bo: key.bo, fields: key.fields, values: values)),
+                owner != instance.boiId
+            {
+                return owner
+            }
+        }
+        return nil
+    }
+}

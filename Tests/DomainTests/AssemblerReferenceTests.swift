@@ -1,0 +1,110 @@
+import Domain
+import Testing
+
+@Suite("Assembler: references, rejections and the reference check")
+struct AssemblerReferenceTests {
+    typealias F = AssemblerFixture
+
+    @Test func aSelfReferenceThatPointsForwardResolvesWhenTheParentArrives() throws {
+        var set = WorkingSet()
+        F.run([F.department("D-SALES", code: "S", parent: "D-HQ"), F.department("D-HQ", code: "HQ"), F.department("D-LOOP", code: "L", parent: "D-LOOP")], into: &set)
+        #expect(set.instance("Department", "D-SALES")?.document["parent"] == .string(F.id("Department", "D-HQ").rawValue))
+        #expect(set.instance("Department", "D-LOOP")?.document["parent"] == .string(F.id("Department", "D-LOOP").rawValue))
+        #expect(set.parked.isEmpty)
+    }
+
+    @Test func manyValuedReferencesKeepTheirPositions() throws {
+        var set = WorkingSet()
+        let group = F.record(
+            "in_person_group", "G-1", ["name": .string("Devs"), "member_external_ids": .array([.string("P-1"), .string("P-2")])])
+        F.run([F.person("P-2", iin: "2"), group, F.person("P-1", iin: "1")], into: &set)
+        let members = try #require(set.instance("PersonGroup", "G-1")?.document["members"])
+        #expect(members == .array([.string(F.id("Person", "P-1").rawValue), .string(F.id("Person", "P-2").rawValue)]))
+        let groupEvents = set.events.filter { $0.bo == "PersonGroup" }
+        #expect(groupEvents.count == 2, "created with one member, then exactly one change when the other arrives")
+    }
+
+    @Test func aReferenceToARefusedBOIsLeftEmptyWithAWarning() throws {
+        var set = WorkingSet()
+        F.run([F.record("in_contract", "C-1", ["amount": .number(5), "company_external_id": .string("CO-1")])], into: &set)
+        #expect(set.instance("Contract", "C-1")?.document["company"] == .null)
+        #expect(set.parked.isEmpty, "a refused target never arrives: parking it would dangle forever")
+        let warning = try #require(set.warnings.first)
+        #expect(warning.field == "company_external_id")
+        #expect(warning.reason.contains("Company"))
+        #expect(set.rejections.isEmpty)
+    }
+
+    @Test func catalogCodesResolveOrPark() throws {
+        var set = WorkingSet()
+        set.load(boiIDs: [:], instances: [], parked: [], uniqueKeys: [], catalog: [CatalogEntryKey(catalog: "contract_status", code: "ACTIVE"): "cat-1"])
+        F.run([
+            F.record("in_contract", "C-1", ["status_code": .string("ACTIVE")]),
+            F.record("in_contract", "C-2", ["status_code": .string("NEW")]),
+        ], into: &set)
+        #expect(set.instance("Contract", "C-1")?.document["status"] == .string("cat-1"))
+        #expect(set.instance("Contract", "C-2")?.document["status"] == .null)
+        #expect(set.parked.values.map(\.target) == [.catalogEntry(catalog: "contract_status", code: "NEW")])
+    }
+
+    /// (table, externalId, row, field named in the error, words of the reason)
+    static let badRecords: [(String, String?, [String: JSONValue], String?, String)] = [
+        ("in_person", nil, ["first_name": .string("A")], "external_id", "no externalId"),
+        ("in_person", "P-1", ["first_name": .null, "last_name": .null, "iin": .null, "email": .string("x")], "systemFields", "system BO"),
+        ("in_person", "P-1", ["first_name": .string("A"), "department_external_id": .object([:])], "department_external_id", "found an object"),
+        ("in_person", "P-1", ["first_name": .string("A"), "removed": .string("yes")], "removed", "expected a boolean"),
+        ("in_person_group", "G-1", ["name": .string("G"), "member_external_ids": .string("P-1")], "member_external_ids", "array"),
+        ("in_company", "CO-1", ["name": .string("LLP")], "bo", "refused"),
+        ("in_unknown", "X-1", ["a": .string("b")], nil, "not in the mapping"),
+    ]
+
+    @Test func badRecordsAreRejectedNamingTheField() throws {
+        for (table, externalId, row, field, reason) in Self.badRecords {
+            try expectRejected(table: table, externalId: externalId, row: row, field: field, reason: reason)
+        }
+    }
+
+    private func expectRejected(
+        table: String, externalId: String?, row: [String: JSONValue], field: String?, reason: String
+    ) throws {
+        var set = WorkingSet()
+        F.run([F.record(table, externalId, row)], into: &set)
+        #expect(set.instances.isEmpty)
+        let rejection = try #require(set.rejections.first)
+        #expect(rejection.error.field == field)
+        #expect(rejection.error.reason.contains(reason), "\(rejection.error.reason)")
+        #expect(rejection.error.table == table)
+        #expect(rejection.raw == Array("{}".utf8))
+    }
+
+    @Test func aValueTooLargeIsRejected() throws {
+        var assembler = Assembler(mapping: F.mapping)
+        assembler.limits.valueBytes = 10
+        var set = WorkingSet()
+        F.run([F.person("P-1", iin: "1", name: String(repeating: "x", count: 11))], into: &set, assembler: assembler)
+        #expect(set.rejections.first?.error.field == "first_name")
+        #expect(set.total("in_person").rejected == 1)
+    }
+
+    @Test func theReferenceCheckResolvesWhatExistsAndReportsTheRest() throws {
+        var set = WorkingSet()
+        F.run([F.person("P-1", iin: "1", department: "D-LATE"), F.person("P-2", iin: "2", department: "D-NEVER")], into: &set)
+        // D-LATE was created by another consumer meanwhile: the store knows it now.
+        let late = F.id("Department", "D-LATE")
+        var next = WorkingSet()
+        next.load(
+            boiIDs: set.boiIDs.merging([BOKey(bo: "Department", externalId: "D-LATE"): late]) { $1 },
+            instances: Array(set.instances.values), parked: Array(set.parked.values), uniqueKeys: [], catalog: [:])
+        let marker = RefCheckMarker(migrationId: F.migration, operDate: F.day, partition: 0, partitions: 1, records: 2)
+        let dangling = Assembler(mapping: F.mapping).recheck(Array(set.parked.values), marker: marker, in: &next)
+        #expect(dangling.map(\.target) == [.object(BOKey(bo: "Department", externalId: "D-NEVER"))])
+        #expect(next.instance("Person", "P-1")?.document["department"] == .string(late.rawValue))
+        #expect(next.events.count == 1)
+    }
+
+    @Test func derivedIdsAreStableAndDistinct() {
+        #expect(F.id("Person", "P-1") == F.id("Person", "P-1"))
+        #expect(F.id("Person", "P-1") != F.id("Department", "P-1"))
+        #expect(F.id("Person", "P-1").rawValue.count == 36)
+    }
+}
