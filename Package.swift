@@ -52,7 +52,7 @@ let package = Package(
                 .copy("100_sample_in_tables.sql"),
             ]
         ),
-        .target(name: "DemoData", path: "demo", resources: [.copy("day1.sql")]),
+        .target(name: "DemoData", path: "demo", resources: [.copy("day1.sql"), .copy("day2.sql")]),
 
         // The domain: records, business objects, messages. Pure Swift, no I/O.
         .target(name: "Domain", swiftSettings: strict),
@@ -124,7 +124,7 @@ let package = Package(
             name: "InMigrationCLI",
             dependencies: [
                 "Domain", "Config", "Kafka", "Postgres", "Handshake", "Journal", "Starter", "HTTPServer", "DDL",
-                "DemoData",
+                "DemoData", "Consumer", "Store", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -146,8 +146,16 @@ let package = Package(
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: [
-                "PostgresStore", "Store", "Domain", "Postgres", "IntegrationSupport",
+                "PostgresStore", "Store", "Domain", "Postgres", "IntegrationSupport", "Journal",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ConsumerTests",
+            dependencies: [
+                "Consumer", "Store", "PostgresStore", "Starter", "Domain", "Config", "Kafka", "Postgres", "Journal",
+                "DemoData", "IntegrationSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -169,7 +177,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InMigrationCLI", "IntegrationSupport", "Postgres", "Domain"],
+            dependencies: [
+                "InMigrationCLI", "IntegrationSupport", "Postgres", "Domain", "Config", "Kafka", "Starter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

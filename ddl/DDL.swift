@@ -7,6 +7,8 @@ public enum DDL {
     public static var processTracking: String { load("010_process_tracking") }
     /// The product's journal, created in the store schema.
     public static var journal: String { load("020_journal") }
+    /// The BOI store (`PostgresStore`), created in the store schema.
+    public static var boiStore: String { load("030_boi_store") }
     /// The sample in-tables of the demo and the tests.
     public static var sampleInTables: String { load("100_sample_in_tables") }
 

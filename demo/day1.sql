@@ -7,7 +7,7 @@ INSERT INTO in_department (external_id, code, name, parent_external_id) VALUES
     ('D-SALES', 'SALES', 'Sales', 'D-HQ'),
     ('D-HQ',    'HQ',    'Head office', NULL),
     ('D-IT',    'IT',    'Information technology', 'D-HQ'),
-    ('D-OPS',   'OPS',   'Operations', 'D-HQ');
+    ('D-OPS',   'OPS',   'Operations', 'D-REGION');  -- D-REGION only arrives on day 2
 
 INSERT INTO in_person (external_id, first_name, last_name, iin, birth_date, email, department_external_id, salary) VALUES
     ('P-001', 'Aigerim', 'Bekova',   '900101300001', '1990-01-01', 'aigerim@example.kz', 'D-SALES', 410000.00),

@@ -70,7 +70,7 @@ public struct Assembler: Sendable {
         if let owner = uniqueKeyOwner(of: instance, in: set), var target = set.instances[owner] {
             let targetBefore = target
             target.actual = true
-            for (field, value) in fields.plain where value != .null { target.document[field] = value }
+            for (field, value) in fields.plain where !value.isEmptyValue { target.document[field] = value }
             resolveReferences(of: &target, table: table, fields: fields, record: record, statsKey: statsKey, in: &set)
             commit(target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
             set.count(statsKey) { $0.merged += 1 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Consumer
 import DDL
 import DemoData
 import Domain
@@ -8,23 +9,25 @@ import Kafka
 import Logging
 import Postgres
 import Starter
+import Store
 
 /// `inmigration demo`: the whole pipeline on sample data, against the configured PostgreSQL and
-/// an embedded broker. Prints a summary per day; the last line is one JSON object with the counts.
+/// an embedded broker, for two operational days. Prints a summary per day; the last line is one
+/// JSON object with the counts of the whole demo.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load sample in-tables, signal the handshake, run the pipeline against an embedded broker, summarise.")
+        abstract: "Load sample in-tables for two days, run the whole pipeline against an embedded broker, summarise.")
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "The oper_date of the demo's day 1.")
+    @Option(help: "The oper_date of the demo's first day (the second is the day after).")
     var operDate = "2026-11-20"
 
     func run() async throws {
         try await reportingFailures {
             var configuration = try options.loadConfiguration()
-            guard let day = OperDate(rawValue: operDate) else {
+            guard let first = OperDate(rawValue: operDate), let second = first.next else {
                 throw CommandFailure(message: "--oper-date '\(operDate)' is not a date written YYYY-MM-DD")
             }
             let logger = options.makeLogger("inmigration.demo")
@@ -36,46 +39,61 @@ struct DemoCommand: AsyncParsableCommand {
             configuration.kafka.bootstrapServers = cluster.bootstrapServers
             print("embedded broker at \(cluster.bootstrapServers)")
 
-            try await loadDay(day, sourceURL: configuration.source.url, logger: logger)
-            print("day 1 (\(day)): sample in-tables loaded, process_tracking signalled")
-
-            let runtime = try await StarterRuntime.start(configuration, logger: logger)
-            let bar = ProgressBar()
-            let reports: [StreamReport]
+            let customer = DemoCustomer(url: configuration.source.url, logger: logger)
+            try await customer.createTables()
+            let starter = try await StarterRuntime.start(configuration, logger: logger)
+            let store = try await StoreFactory.make(configuration, logger: logger)
+            try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
+            let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
+            var days: [DemoDay] = []
             do {
-                reports = try await runtime.starter.runUntilIdle(operDate: day, observer: { _, tables in bar.draw(tables) })
-                await runtime.close()
+                for (day, load) in [(first, DemoData.day1), (second, DemoData.day2)] {
+                    try await customer.load(load, day: day)
+                    days.append(try await run(day, starter: starter, consumer: consumer, store: store))
+                    print(days[days.count - 1].text)
+                }
             } catch {
-                await runtime.close()
+                await consumer.close()
+                await starter.close()
+                await customer.close()
                 throw error
             }
-            guard let report = reports.first else {
-                throw CommandFailure(message: "the demo's day was not claimed: is another instance running on this database?")
-            }
-            print(StreamSummary.text(report))
+            await consumer.close()
+            await starter.close()
+            await customer.close()
 
-            let messages = try KafkaTopicSnapshot.read(
-                bootstrapServers: cluster.bootstrapServers, topic: configuration.kafka.topics.inMigration,
-                logger: logger, timeout: .seconds(30))
-            let onTopic = DemoCount.count(messages, migration: report.migrationID)
-            print("on \(configuration.kafka.topics.inMigration): \(onTopic.records) records, \(onTopic.markers) markers")
-            print(try DemoCount.summaryJSON(report: report, onTopic: onTopic))
+            let events = try KafkaTopicSnapshot.read(
+                bootstrapServers: cluster.bootstrapServers, topic: configuration.kafka.topics.boi, logger: logger,
+                timeout: .seconds(30))
+            print(try DemoDay.summaryJSON(days, eventsOnTopic: events.count))
         }
     }
 
-    /// Creates the customer's tables, fills day 1 and signals the handshake, as a customer would.
-    private func loadDay(_ day: OperDate, sourceURL: String, logger: Logger) async throws {
-        let source = PostgresClient(conninfo: sourceURL, logger: logger)
-        try await source.execute(DDL.processTracking)
-        try await source.execute(DDL.sampleInTables)
-        try await source.execute(DemoData.day1)
-        try await source.execute("DELETE FROM process_tracking WHERE oper_date = $1::date", [day.rawValue])
-        try await source.execute(
-            """
-            INSERT INTO process_tracking (oper_date, start_load_time, end_load_time, load_status)
-            VALUES ($1::date, now() - interval '5 minutes', now(), 'DONE')
-            """,
-            [day.rawValue])
-        await source.close()
+    /// One operational day: stream what the customer loaded, consume until the lag is 0.
+    private func run(
+        _ day: OperDate, starter: StarterRuntime, consumer: ConsumerRuntime, store: any BOIStore
+    ) async throws -> DemoDay {
+        let bar = ProgressBar()
+        guard let stream = try await starter.starter.runUntilIdle(operDate: day, observer: { _, tables in bar.draw(tables) }).first
+        else {
+            throw CommandFailure(message: "oper_date \(day) was not claimed: is another instance running on this database?")
+        }
+        try await consumer.consumer.run(untilIdle: true)
+        return DemoDay(day: day, stream: stream, consume: try await store.consumeReport(stream.migrationID))
+    }
+}
+
+extension OperDate {
+    /// The calendar day after this one.
+    var next: OperDate? {
+        let parts = rawValue.split(separator: "-").compactMap { Int($0) }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (parts[0], parts[1], parts[2] + 1)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components) else { return nil }
+        let next = calendar.dateComponents([.year, .month, .day], from: date)
+        return OperDate(
+            rawValue: String(format: "%04d-%02d-%02d", next.year ?? 0, next.month ?? 0, next.day ?? 0))
     }
 }

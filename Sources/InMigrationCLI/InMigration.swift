@@ -8,7 +8,7 @@ struct InMigration: AsyncParsableCommand {
         commandName: "inmigration",
         abstract: "Moves a customer's daily data load into the business-object platform through Kafka.",
         subcommands: [
-            ServeCommand.self, RunCommand.self, StatusCommand.self, DevBrokerCommand.self, DemoCommand.self,
+            ServeCommand.self, RunCommand.self, ConsumeCommand.self, StatusCommand.self, DevBrokerCommand.self, DemoCommand.self,
         ]
     )
 }

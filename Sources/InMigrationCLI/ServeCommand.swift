@@ -1,4 +1,5 @@
 import ArgumentParser
+import Consumer
 import Config
 import HTTPServer
 import Hummingbird
@@ -7,10 +8,10 @@ import ServiceLifecycle
 import Starter
 import UnixSignals
 
-/// `inmigration serve`: the scheduler and the HTTP API, until SIGTERM or SIGINT.
+/// `inmigration serve`: the scheduler, a consumer of the group and the HTTP API, until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the scheduler and the HTTP API until stopped.")
+        commandName: "serve", abstract: "Run the scheduler, the consumer and the HTTP API until stopped.")
 
     @OptionGroup var options: CommonOptions
 
@@ -21,20 +22,27 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try await StarterRuntime.start(configuration, logger: logger)
             let runner = MigrationRunner(starter: runtime.starter, logger: logger)
             let scheduler = SchedulerService(runner: runner, options: configuration.scheduler, logger: logger)
+            let store = try await StoreFactory.make(configuration, logger: logger)
+            let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
             let api = APIServer.application(
                 .init(runner: runner, journal: runtime.journal, database: runtime.store, http: configuration.http),
                 logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: scheduler), .init(service: api)],
+                    services: [
+                        .init(service: scheduler), .init(service: ConsumerService(consumer: consumer.consumer, logger: logger)),
+                        .init(service: api),
+                    ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             do {
                 try await group.run()
             } catch {
+                await consumer.close()
                 await runtime.close()
                 throw error
             }
+            await consumer.close()
             await runtime.close()
         }
     }

@@ -83,3 +83,22 @@ public struct SampleSource: Sendable {
 
     public func close() async { await client.close() }
 }
+
+extension SampleSource {
+    /// Adds records that exercise merges and removals: persons whose national id another person
+    /// already has (2% of `generate`'s persons), and removed contracts.
+    public func addDuplicatesAndRemovals() async throws {
+        try await client.execute(
+            """
+            INSERT INTO in_person (external_id, first_name, last_name, iin, email, department_external_id)
+            SELECT 'DUP-' || external_id, first_name, last_name, iin, 'dup-' || email, department_external_id
+            FROM in_person WHERE (substring(external_id FROM 3))::int % 50 = 0
+            """)
+        try await client.execute(
+            """
+            INSERT INTO in_contract (external_id, contract_number, person_external_id, status_code, removed)
+            SELECT external_id, contract_number, person_external_id, status_code, true
+            FROM in_contract WHERE (substring(external_id FROM 3))::int % 97 = 1
+            """)
+    }
+}

@@ -84,9 +84,14 @@ public enum InTableCatalog {
         }
         let fields = names.union(table.references.map(\.field)).union(table.catalogs.map(\.field))
             .union(table.children.map(\.field))
+        let mappedFields = Set(table.references.map(\.field)).union(table.catalogs.map(\.field))
+            .union(table.children.map(\.field)).union(table.references.map(\.column)).union(table.catalogs.map(\.column))
         for (index, key) in table.uniqueKeys.enumerated() {
-            for field in key where !fields.contains(field) {
-                throw fail(".uniqueKeys[\(index)]", "field '\(field)' is neither a column nor a mapped field of '\(table.table)'")
+            for field in key where !names.contains(field) || mappedFields.contains(field) || field == table.externalId {
+                throw fail(
+                    ".uniqueKeys[\(index)]",
+                    "field '\(field)' must be a plain column of '\(table.table)' (not the externalId, a reference, a catalog or a child field)"
+                )
             }
         }
         for field in table.systemFields where !fields.contains(field) {

@@ -8,7 +8,8 @@ import Postgres
 /// memory however large the table, and is never re-parsed on our side.
 enum RecordQuery {
     /// Columns: externalId as text, the row as JSON, the child rows as one JSON object (or NULL
-    /// when the table has none), the number of child rows as text.
+    /// when the table has none), the number of child rows as text. Child rows come in a stable
+    /// order, so an unchanged record looks unchanged.
     static func copyStatement(for table: InTable, schema: String) -> String {
         let source = qualified(schema, table.name)
         let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
@@ -23,7 +24,8 @@ enum RecordQuery {
                 linkType == table.type(of: table.mapping.externalId)
                 ? "\(link) = \(externalId)" : "\(link)::text = \(externalId)::text"
             joins += """
-                 LEFT JOIN LATERAL (SELECT coalesce(json_agg(c), '[]'::json) AS rows, count(*) AS n \
+                 LEFT JOIN LATERAL (SELECT coalesce(json_agg(c ORDER BY row_to_json(c)::text), '[]'::json) AS rows, \
+                count(*) AS n \
                 FROM \(qualified(schema, child.table)) c WHERE \(condition)) \(alias) ON true
                 """
             objectFields.append("\(PostgresConnection.quoteLiteral(child.field)), \(alias).rows")

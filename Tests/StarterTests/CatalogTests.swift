@@ -81,4 +81,10 @@ struct CatalogTests {
             $0.mapping.tables[2].references[0].column = "name"
         }
     }
+
+    @Test func aUniqueKeyOverAReferenceField() async {
+        await expectError(key: "mapping.tables[1].uniqueKeys[0]", mentioning: ["department", "plain column"]) {
+            $0.mapping.tables[1].uniqueKeys = [["department"]]
+        }
+    }
 }

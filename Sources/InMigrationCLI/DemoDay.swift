@@ -1,0 +1,64 @@
+import Domain
+import Foundation
+import Starter
+import Store
+
+/// What one day of the demo did, stage by stage.
+struct DemoDay {
+    var day: OperDate
+    var stream: StreamReport
+    var consume: ConsumeReport
+
+    var text: String {
+        let total = consume.total
+        return """
+            day \(day) — migration \(stream.migrationID)
+              streamed \(stream.recordsStreamed) records to IN_MIGRATION (\(stream.recordsRejected) refused) with \(stream.markers) reference-check markers
+              consumed \(total.records): created \(total.created), updated \(total.updated), unchanged \(total.unchanged), merged \(total.merged), removed \(total.removed), skipped \(total.skipped), rejected \(total.rejected)
+              references parked \(total.refsParked), resolved \(total.refsResolved), dangling \(consume.dangling?.count ?? 0); \(total.boiEvents) BOI events
+            """
+    }
+
+    /// The demo's last line: one JSON object with the counts of both days.
+    static func summaryJSON(_ days: [DemoDay], eventsOnTopic: Int) throws -> String {
+        struct Summary: Encodable {
+            var records: Int64 = 0
+            var streamed: Int64 = 0
+            var created: Int64 = 0
+            var updated: Int64 = 0
+            var unchanged: Int64 = 0
+            var merged: Int64 = 0
+            var removed: Int64 = 0
+            var skipped: Int64 = 0
+            var rejected: Int64 = 0
+            var refs_parked: Int64 = 0
+            var refs_resolved: Int64 = 0
+            var refs_dangling: Int = 0
+            var boi_events: Int64 = 0
+            var boi_events_on_topic: Int = 0
+            var days: Int = 0
+        }
+        var summary = Summary()
+        for day in days {
+            let total = day.consume.total
+            summary.records += day.stream.recordsStreamed + day.stream.recordsRejected
+            summary.streamed += day.stream.recordsStreamed
+            summary.created += total.created
+            summary.updated += total.updated
+            summary.unchanged += total.unchanged
+            summary.merged += total.merged
+            summary.removed += total.removed
+            summary.skipped += total.skipped
+            summary.rejected += total.rejected + day.stream.recordsRejected
+            summary.refs_parked += total.refsParked
+            summary.refs_resolved += total.refsResolved
+            summary.boi_events += total.boiEvents
+        }
+        summary.refs_dangling = days.last?.consume.dangling?.count ?? 0
+        summary.boi_events_on_topic = eventsOnTopic
+        summary.days = days.count
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+    }
+}

@@ -1,0 +1,24 @@
+import Config
+import Logging
+import Postgres
+import PostgresStore
+import Store
+
+/// The store the configuration names, installed for its mapping.
+enum StoreFactory {
+    static func make(_ configuration: InMigrationConfiguration, logger: Logger) async throws -> any BOIStore {
+        switch configuration.store.kind {
+        case .postgres:
+            let store = PostgresBOIStore(
+                client: PostgresClient(conninfo: configuration.storeURL, logger: logger),
+                schema: configuration.store.schema, logger: logger)
+            try await store.install(mapping: configuration.mapping)
+            return store
+        case .mongo:
+            throw CommandFailure(
+                message:
+                    "\(configuration.file): store.kind: the MongoDB store is not available yet; use postgres",
+                exitCode: 2)
+        }
+    }
+}

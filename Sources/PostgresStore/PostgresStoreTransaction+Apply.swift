@@ -1,0 +1,170 @@
+import Domain
+import Postgres
+import Store
+
+extension PostgresStoreTransaction {
+    /// Writes a batch: one statement per kind of change, in this order, skipping empty ones —
+    /// positions first (so a fenced-off batch writes nothing), then instances, touches,
+    /// mappings, dropped references (cleared fields and resolved slots together), new parked
+    /// references, outbox, errors, counters and the dangling report. Rows are written in key
+    /// order, which keeps two batches from locking the same rows in opposite orders.
+    /// - Returns: the highest outbox id written, `nil` when the batch wrote no outgoing message.
+    /// - Throws: ``StoreConflict`` `.positionMoved` when a position is not where the batch read
+    ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
+    func apply(_ changes: StoreChanges) throws -> Int64? {
+        if let positions = changes.positions { try movePositions(positions) }
+        try upsertInstances(changes.instances)
+        try touch(changes.touched)
+        try upsertMappings(changes.mappings)
+        try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
+        try park(changes.parked)
+        let lastOutboxID = try insertOutbox(changes.outbox)
+        try insertErrors(changes.errors)
+        try addStats(changes.stats)
+        try replaceDangling(changes.dangling)
+        return lastOutboxID
+    }
+
+    /// Moves stored positions only from where the batch read them, and creates missing ones
+    /// only if nobody else did in the meantime: any position not moved means another consumer
+    /// got there first.
+    private func movePositions(_ update: PositionUpdate) throws {
+        let moves = update.moves.sorted { $0.key < $1.key }
+        guard !moves.isEmpty else { return }
+        let existing = moves.compactMap { move in move.value.from.map { (move.key, $0, move.value.to) } }
+        let fresh = moves.filter { $0.value.from == nil }
+        let rows = try run(
+            """
+            WITH moved AS (
+                UPDATE \(tables.position) p SET next_offset = m.to_offset, updated_at = now()
+                FROM unnest($3::int[], $4::bigint[], $5::bigint[]) AS m (partition, from_offset, to_offset)
+                WHERE p.group_id = $1 AND p.topic = $2 AND p.partition = m.partition
+                    AND p.next_offset = m.from_offset
+                RETURNING p.partition
+            ), started AS (
+                INSERT INTO \(tables.position) (group_id, topic, partition, next_offset)
+                SELECT $1, $2, n.partition, n.to_offset FROM unnest($6::int[], $7::bigint[]) AS n (partition, to_offset)
+                ON CONFLICT (group_id, topic, partition) DO NOTHING
+                RETURNING partition
+            )
+            SELECT partition FROM moved UNION ALL SELECT partition FROM started
+            """,
+            [
+                update.group, update.topic,
+                ArrayParameter.text(existing.map { String($0.0) }),
+                ArrayParameter.text(existing.map { String($0.1) }),
+                ArrayParameter.text(existing.map { String($0.2) }),
+                ArrayParameter.text(fresh.map { String($0.key) }),
+                ArrayParameter.text(fresh.map { String($0.value.to) }),
+            ])
+        let moved = Set(rows.compactMap { $0.int("partition").map(Int32.init) })
+        if let partition = moves.map(\.key).first(where: { !moved.contains($0) }) {
+            throw StoreConflict(
+                .positionMoved(partition: partition),
+                message: "\(update.group)/\(update.topic) partition \(partition) is no longer where this batch read it")
+        }
+    }
+
+    /// Inserts new instances and overwrites changed ones whole; `created_at` is set only on
+    /// insert. An instance given twice is written once, as last given.
+    private func upsertInstances(_ instances: [BOIInstance]) throws {
+        var latest: [BoiID: BOIInstance] = [:]
+        for instance in instances { latest[instance.boiId] = instance }
+        let sorted = latest.values.sorted { $0.boiId < $1.boiId }
+        guard !sorted.isEmpty else { return }
+        try run(
+            """
+            INSERT INTO \(tables.instance) (boi_id, bo, external_id, document, actual, version)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
+            ON CONFLICT (boi_id) DO UPDATE SET
+                bo = excluded.bo, external_id = excluded.external_id, document = excluded.document,
+                actual = excluded.actual, version = excluded.version,
+                updated_at = now(), in_migration_updated_at = now()
+            """,
+            [
+                ArrayParameter.text(sorted.map(\.boiId.rawValue)),
+                ArrayParameter.text(sorted.map(\.bo.rawValue)),
+                ArrayParameter.text(sorted.map(\.externalId)),
+                documents(sorted),
+                ArrayParameter.text(sorted.map { $0.actual ? "t" : "f" }),
+                ArrayParameter.text(sorted.map { String($0.version) }),
+            ])
+    }
+
+    private func documents(_ instances: [BOIInstance]) -> String {
+        var array = ArrayParameter()
+        for instance in instances { array.append(document: instance.document) }
+        return array.literal
+    }
+
+    /// Instances a record arrived for without changing them: only the time is written.
+    private func touch(_ ids: [BoiID]) throws {
+        guard !ids.isEmpty else { return }
+        try run(
+            "UPDATE \(tables.instance) SET in_migration_updated_at = now() WHERE boi_id = ANY($1::text[])",
+            [ArrayParameter.text(Set(ids).sorted().map(\.rawValue))])
+    }
+
+    private func upsertMappings(_ mappings: [BOKey: BoiID]) throws {
+        let sorted = mappings.sorted { $0.key < $1.key }
+        guard !sorted.isEmpty else { return }
+        try run(
+            """
+            INSERT INTO \(tables.map) (bo, external_id, boi_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+            ON CONFLICT (bo, external_id) DO UPDATE SET boi_id = excluded.boi_id
+            """,
+            [
+                ArrayParameter.text(sorted.map(\.key.bo.rawValue)),
+                ArrayParameter.text(sorted.map(\.key.externalId)),
+                ArrayParameter.text(sorted.map(\.value.rawValue)),
+            ])
+    }
+
+    /// Drops every parked reference of the cleared fields (any position) and the resolved
+    /// slots, in one statement: a NULL position in the array stands for the whole field.
+    private func unpark(fields: [ReferenceField], slots: [ParkedReference.Slot]) throws {
+        guard !fields.isEmpty || !slots.isEmpty else { return }
+        let sources = fields.map(\.source.rawValue) + slots.map(\.source.rawValue)
+        let names = fields.map(\.field) + slots.map(\.field)
+        let positions = fields.map { _ in String?.none } + slots.map { String($0.position ?? -1) }
+        try run(
+            """
+            DELETE FROM \(tables.reference) r
+            USING unnest($1::text[], $2::text[], $3::int[]) AS u (source_boi_id, field, position)
+            WHERE r.source_boi_id = u.source_boi_id AND r.field = u.field
+                AND (u.position IS NULL OR r.position = u.position)
+            """,
+            [ArrayParameter.text(sources), ArrayParameter.text(names), ArrayParameter.text(positions)])
+    }
+
+    /// A slot parked again waits for the new target from now on. A slot given twice is
+    /// written once, as last given.
+    private func park(_ references: [ParkedReference]) throws {
+        var latest: [ParkedReference.Slot: ParkedReference] = [:]
+        for reference in references { latest[reference.slot] = reference }
+        let sorted = latest.values.sorted {
+            ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1)
+        }
+        guard !sorted.isEmpty else { return }
+        let columns = TargetColumns(sorted)
+        try run(
+            """
+            INSERT INTO \(tables.reference) (source_boi_id, field, position, target_kind, target_bo,
+                target_external_id, catalog, code, migration_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[])
+            ON CONFLICT (source_boi_id, field, position) DO UPDATE SET
+                target_kind = excluded.target_kind, target_bo = excluded.target_bo,
+                target_external_id = excluded.target_external_id, catalog = excluded.catalog,
+                code = excluded.code, migration_id = excluded.migration_id, created_at = now()
+            """,
+            [
+                ArrayParameter.text(columns.sources), ArrayParameter.text(columns.fields),
+                ArrayParameter.text(columns.positions), ArrayParameter.text(columns.kinds),
+                ArrayParameter.text(columns.bos), ArrayParameter.text(columns.externalIds),
+                ArrayParameter.text(columns.catalogs), ArrayParameter.text(columns.codes),
+                ArrayParameter.text(columns.migrations),
+            ])
+    }
+}

@@ -1,0 +1,142 @@
+import Domain
+import Postgres
+import Store
+
+extension PostgresStoreTransaction {
+    func positions(group: String, topic: String, partitions: [Int32]) throws -> [Int32: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let rows = try run(
+            """
+            SELECT partition, next_offset FROM \(tables.position)
+            WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])
+            ORDER BY partition FOR UPDATE
+            """,
+            [group, topic, ArrayParameter.text(Set(partitions).sorted().map(String.init))])
+        var positions: [Int32: Int64] = [:]
+        for row in rows {
+            guard let partition = row.int("partition"), let offset = row.int64("next_offset") else { continue }
+            positions[Int32(partition)] = offset
+        }
+        return positions
+    }
+
+    func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
+        let keys = Set(keys).sorted()
+        guard !keys.isEmpty else { return [:] }
+        let rows = try run(
+            """
+            SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
+            JOIN unnest($1::text[], $2::text[]) AS k (bo, external_id)
+                ON m.bo = k.bo AND m.external_id = k.external_id
+            ORDER BY m.bo, m.external_id FOR UPDATE OF m
+            """,
+            [ArrayParameter.text(keys.map(\.bo.rawValue)), ArrayParameter.text(keys.map(\.externalId))])
+        var ids: [BOKey: BoiID] = [:]
+        for row in rows {
+            guard let bo = row["bo"], let externalId = row["external_id"], let id = row["boi_id"] else { continue }
+            ids[BOKey(bo: BOCode(bo), externalId: externalId)] = BoiID(rawValue: id)
+        }
+        return ids
+    }
+
+    func instances(_ ids: [BoiID]) throws -> [BoiID: BOIInstance] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try run(
+            """
+            SELECT \(StoredRows.instanceColumns("i")) FROM \(tables.instance) i
+            WHERE i.boi_id = ANY($1::text[]) ORDER BY i.boi_id FOR UPDATE
+            """,
+            [ArrayParameter.text(Set(ids).sorted().map(\.rawValue))])
+        var instances: [BoiID: BOIInstance] = [:]
+        for row in rows {
+            let instance = try StoredRows.instance(row)
+            instances[instance.boiId] = instance
+        }
+        return instances
+    }
+
+    /// Compares `document->>'field'` text with the BO and fields as literals: exactly the
+    /// expression and predicate of the partial unique index, so the lookup always uses it.
+    func instances(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BOIInstance] {
+        guard !fields.isEmpty, !values.isEmpty else { return [] }
+        if let bad = values.first(where: { $0.count != fields.count }) {
+            throw PostgresStoreError(
+                code: .invalidArgument,
+                message: "unique key \(fields) given \(bad.count) values instead of \(fields.count)")
+        }
+        let keys = fields.map { "i.document->>\(PostgresConnection.quoteLiteral($0))" }.joined(separator: ", ")
+        let literal = PostgresConnection.quoteLiteral(bo.rawValue)
+        let arrays = fields.indices.map { "$\($0 + 1)::text[]" }.joined(separator: ", ")
+        let unique = Array(Set(values))
+        let rows = try run(
+            """
+            SELECT \(StoredRows.instanceColumns("i")) FROM \(tables.instance) i
+            WHERE i.bo = \(literal) AND (\(keys)) IN (SELECT * FROM unnest(\(arrays)))
+            ORDER BY i.boi_id FOR UPDATE
+            """,
+            fields.indices.map { field in ArrayParameter.text(unique.map { $0[field] }) })
+        return try rows.map(StoredRows.instance)
+    }
+
+    /// Each target kind has its own index; the `OR` lets the planner probe the right one per
+    /// target (a bitmap-OR of two index scans).
+    func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
+        var kinds: [String] = []
+        var firsts: [String] = []
+        var seconds: [String] = []
+        for target in Set(targets) {
+            switch target {
+            case .object(let key):
+                kinds.append(TargetColumns.objectKind)
+                firsts.append(key.bo.rawValue)
+                seconds.append(key.externalId)
+            case .catalogEntry(let catalog, let code):
+                kinds.append(TargetColumns.catalogKind)
+                firsts.append(catalog)
+                seconds.append(code)
+            }
+        }
+        guard !kinds.isEmpty else { return [] }
+        let rows = try run(
+            """
+            SELECT \(StoredRows.referenceColumns("r"))
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS t (kind, first, second)
+            JOIN \(tables.reference) r ON
+                (t.kind = 'object' AND r.target_kind = 'object' AND r.target_bo = t.first
+                    AND r.target_external_id = t.second)
+                OR (t.kind = 'catalog' AND r.catalog = t.first AND r.code = t.second)
+            ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE OF r
+            """,
+            [ArrayParameter.text(kinds), ArrayParameter.text(firsts), ArrayParameter.text(seconds)])
+        return try rows.map { try StoredRows.reference($0) }
+    }
+
+    func parkedReferences(of migration: MigrationID) throws -> [ParkedReference] {
+        let rows = try run(
+            """
+            SELECT \(StoredRows.referenceColumns("r")) FROM \(tables.reference) r
+            WHERE r.migration_id = $1 ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE
+            """,
+            [migration.rawValue])
+        return try rows.map { try StoredRows.reference($0) }
+    }
+
+    /// Not locked: catalog entries belong to the platform and are only read here; locking them
+    /// would make every batch that resolves a popular code write to its row.
+    func catalogEntries(_ keys: [CatalogKey]) throws -> [CatalogKey: String] {
+        let keys = Array(Set(keys))
+        guard !keys.isEmpty else { return [:] }
+        let rows = try run(
+            """
+            SELECT c.catalog, c.code, c.id FROM \(tables.catalogEntry) c
+            JOIN unnest($1::text[], $2::text[]) AS k (catalog, code) ON c.catalog = k.catalog AND c.code = k.code
+            """,
+            [ArrayParameter.text(keys.map(\.catalog)), ArrayParameter.text(keys.map(\.code))])
+        var entries: [CatalogKey: String] = [:]
+        for row in rows {
+            guard let catalog = row["catalog"], let code = row["code"], let id = row["id"] else { continue }
+            entries[CatalogKey(catalog: catalog, code: code)] = id
+        }
+        return entries
+    }
+}

@@ -1,0 +1,110 @@
+import Domain
+import Postgres
+import Store
+
+extension PostgresStoreTransaction {
+    /// Appends the batch's messages; their ids ascend in the order given (`WITH ORDINALITY`),
+    /// which is the order they are published in.
+    /// - Returns: the highest id written, `nil` for no messages.
+    func insertOutbox(_ messages: [OutboxMessage]) throws -> Int64? {
+        guard !messages.isEmpty else { return nil }
+        let rows = try run(
+            """
+            WITH written AS (
+                INSERT INTO \(tables.outbox) (topic, key, value)
+                SELECT u.topic, u.key, u.value
+                FROM unnest($1::text[], $2::bytea[], $3::bytea[]) WITH ORDINALITY AS u (topic, key, value, n)
+                ORDER BY u.n
+                RETURNING id
+            )
+            SELECT max(id) AS last FROM written
+            """,
+            [
+                ArrayParameter.text(messages.map(\.topic)),
+                Self.bytea(messages.map(\.key)),
+                Self.bytea(messages.map(\.value)),
+            ])
+        return rows.first?.int64("last")
+    }
+
+    private static func bytea(_ values: [[UInt8]?]) -> String {
+        var array = ArrayParameter()
+        for value in values { array.append(bytea: value) }
+        return array.literal
+    }
+
+    /// Into the journal's `migration_error`, with the columns the journal itself writes.
+    func insertErrors(_ errors: [RecordError]) throws {
+        guard !errors.isEmpty else { return }
+        try run(
+            """
+            INSERT INTO \(tables.migrationError) (migration_id, stage, table_name, external_id, field, reason, raw)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            """,
+            [
+                ArrayParameter.text(errors.map(\.migrationID.rawValue)),
+                ArrayParameter.text(errors.map(\.stage.rawValue)),
+                ArrayParameter.text(errors.map(\.table)),
+                ArrayParameter.text(errors.map(\.externalID)),
+                ArrayParameter.text(errors.map(\.field)),
+                ArrayParameter.text(errors.map(\.reason)),
+                ArrayParameter.text(errors.map(\.raw)),
+            ])
+    }
+
+    /// Adds the batch's increments to the counters of each migration and in-table.
+    func addStats(_ stats: [StatsKey: ConsumeStats]) throws {
+        let sorted = stats.sorted {
+            ($0.key.migrationID.rawValue, $0.key.table) < ($1.key.migrationID.rawValue, $1.key.table)
+        }
+        guard !sorted.isEmpty else { return }
+        let counters: [(column: String, value: KeyPath<ConsumeStats, Int64>)] = [
+            ("records", \.records), ("created", \.created), ("updated", \.updated), ("unchanged", \.unchanged),
+            ("merged", \.merged), ("removed", \.removed), ("skipped", \.skipped), ("rejected", \.rejected),
+            ("refs_parked", \.refsParked), ("refs_resolved", \.refsResolved), ("boi_events", \.boiEvents),
+        ]
+        let arrays = counters.map { counter in
+            ArrayParameter.text(sorted.map { String($0.value[keyPath: counter.value]) })
+        }
+        let columns = counters.map(\.column)
+        let counterArrays = columns.indices.map { "$\($0 + 3)::bigint[]" }.joined(separator: ", ")
+        try run(
+            """
+            INSERT INTO \(tables.stats) AS s (migration_id, table_name, \(columns.joined(separator: ", ")))
+            SELECT * FROM unnest($1::text[], $2::text[], \(counterArrays))
+            ON CONFLICT (migration_id, table_name) DO UPDATE SET
+                \(columns.map { "\($0) = s.\($0) + excluded.\($0)" }.joined(separator: ", ")), updated_at = now()
+            """,
+            [
+                ArrayParameter.text(sorted.map(\.key.migrationID.rawValue)),
+                ArrayParameter.text(sorted.map(\.key.table)),
+            ] + arrays)
+    }
+
+    /// Replaces the dangling report of each migration given (an empty list clears it). The
+    /// delete and the insert are one statement; the delete's snapshot predates the insert, so
+    /// it removes only the previous report.
+    func replaceDangling(_ dangling: [MigrationID: [ParkedReference]]) throws {
+        guard !dangling.isEmpty else { return }
+        let entries = dangling.sorted { $0.key.rawValue < $1.key.rawValue }
+        let references = entries.flatMap(\.value)
+        let owners = entries.flatMap { entry in entry.value.map { _ in entry.key.rawValue } }
+        let columns = TargetColumns(references)
+        try run(
+            """
+            WITH cleared AS (DELETE FROM \(tables.dangling) WHERE migration_id = ANY($1::text[]))
+            INSERT INTO \(tables.dangling) (migration_id, source_boi_id, field, position, target, target_kind,
+                target_bo, target_external_id, catalog, code, parked_by)
+            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::text[], $11::text[], $12::text[])
+            """,
+            [
+                ArrayParameter.text(entries.map(\.key.rawValue)),
+                ArrayParameter.text(owners), ArrayParameter.text(columns.sources), ArrayParameter.text(columns.fields),
+                ArrayParameter.text(columns.positions), ArrayParameter.text(columns.labels),
+                ArrayParameter.text(columns.kinds), ArrayParameter.text(columns.bos),
+                ArrayParameter.text(columns.externalIds), ArrayParameter.text(columns.catalogs),
+                ArrayParameter.text(columns.codes), ArrayParameter.text(columns.migrations),
+            ])
+    }
+}

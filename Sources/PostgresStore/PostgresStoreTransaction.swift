@@ -1,0 +1,40 @@
+import Postgres
+import Store
+
+/// One open transaction of ``PostgresBOIStore``, bound to the connection it runs on.
+///
+/// Not `Sendable`, like the connection: it lives on the client's thread for the duration of the
+/// transaction body and is dead afterwards, so a copy that escaped the body cannot reach a
+/// connection that has moved on to other work. Every method is one statement, one round trip,
+/// however many keys it is given (arrays travel as parameters and are `unnest`ed).
+final class PostgresStoreTransaction: BOIStoreTransaction {
+    private let connection: PostgresConnection
+    let tables: StoreTables
+    private let conflicts: ConflictMapper
+    private var isOpen = true
+
+    init(connection: PostgresConnection, tables: StoreTables, conflicts: ConflictMapper) {
+        self.connection = connection
+        self.tables = tables
+        self.conflicts = conflicts
+    }
+
+    /// Called when the body returned or threw; every later call throws.
+    func end() {
+        isOpen = false
+    }
+
+    /// Runs one statement of this transaction, turning conflicts into ``StoreConflict``.
+    @discardableResult
+    func run(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        guard isOpen else {
+            throw PostgresStoreError(code: .transactionEnded, message: "a store transaction was used after it ended")
+        }
+        do {
+            return try connection.execute(sql, parameters)
+        } catch let error as PostgresError {
+            if let conflict = conflicts.conflict(for: error) { throw conflict }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Domain
+import IntegrationSupport
+import Postgres
+import PostgresStore
+import Store
+import Testing
+
+@Suite(.serialized, .enabled(if: TestDatabase.isAvailable), .timeLimit(.minutes(2)))
+struct RoundTripTests {
+    static let rich: [String: JSONValue] = [
+        "first_name": .string("Әлия «Ақ» 😀 \"quoted\" \\ back\nline\t\u{1}"),
+        "iin": .string("900101300001"),
+        "salary": .number(1234.5),
+        "age": .number(42),
+        "big": .number(900_101_300_001),
+        "active": .bool(true),
+        "nothing": .null,
+        "phones": .array([
+            .object(["kind": .string("mobile"), "number": .string("+7 701 000 0001")]),
+            .object(["kind": .string("work"), "tags": .array([.string("a"), .number(-1.25), .null])]),
+        ]),
+        "nested": .object(["deeper": .object(["deepest": .array([])]), "empty": .object([:])]),
+    ]
+
+    @Test func applyThenReadEverything() async throws {
+        try await StoreFixture.with { fixture in
+            try await fixture.client.execute(
+                """
+                INSERT INTO inmigration.catalog_entry (catalog, code, id)
+                VALUES ('contract_status', 'ACTIVE', 'cat-1'), ('contract_status', 'CLOSED', 'cat-2')
+                """)
+            let person = BOIInstance(
+                boiId: Sample.id("Person", "P-1"), bo: "Person", externalId: "P-1", document: Self.rich, version: 3)
+            let department = BOIInstance(
+                boiId: Sample.id("Department", "D-1"), bo: "Department", externalId: "D-1",
+                document: ["name": .string("Продажи"), "head": .null], actual: false)
+            var changes = Sample.creating([person, department])
+            changes.mappings[Sample.key("Person", "P-1-old")] = person.boiId
+            let waitingForHead = ParkedReference(
+                source: department.boiId, field: "head", position: nil, target: .object(Sample.key("Person", "P-9")),
+                migrationID: Sample.migration)
+            let waitingForMember = ParkedReference(
+                source: department.boiId, field: "members", position: 2, target: .object(Sample.key("Person", "P-9")),
+                migrationID: Sample.migration)
+            let waitingForStatus = ParkedReference(
+                source: person.boiId, field: "status", position: nil,
+                target: .catalogEntry(catalog: "contract_status", code: "PENDING"), migrationID: Sample.migration)
+            changes.parked = [waitingForHead, waitingForMember, waitingForStatus]
+            let last = try await fixture.apply(changes)
+            #expect(last == nil)
+
+            try await fixture.store.transaction { transaction in
+                let ids = try transaction.boiIDs(for: [
+                    Sample.key("Person", "P-1"), Sample.key("Person", "P-1-old"), Sample.key("Department", "D-1"),
+                    Sample.key("Person", "absent"),
+                ])
+                #expect(ids == [
+                    Sample.key("Person", "P-1"): person.boiId, Sample.key("Person", "P-1-old"): person.boiId,
+                    Sample.key("Department", "D-1"): department.boiId,
+                ])
+                let instances = try transaction.instances([person.boiId, department.boiId, BoiID(rawValue: "boi-none")])
+                #expect(instances == [person.boiId: person, department.boiId: department])
+
+                let byObject = try transaction.parkedReferences(waitingFor: [.object(Sample.key("Person", "P-9"))])
+                #expect(Set(byObject) == [waitingForHead, waitingForMember])
+                let both = try transaction.parkedReferences(waitingFor: [
+                    .object(Sample.key("Person", "P-9")), .catalogEntry(catalog: "contract_status", code: "PENDING"),
+                    .object(Sample.key("Person", "P-1")),
+                ])
+                #expect(Set(both) == [waitingForHead, waitingForMember, waitingForStatus])
+                #expect(Set(try transaction.parkedReferences(of: Sample.migration)) == Set(both))
+                #expect(try transaction.parkedReferences(of: MigrationID(rawValue: "other")).isEmpty)
+
+                let entries = try transaction.catalogEntries([
+                    CatalogKey(catalog: "contract_status", code: "ACTIVE"),
+                    CatalogKey(catalog: "contract_status", code: "PENDING"),
+                    CatalogKey(catalog: "other", code: "ACTIVE"),
+                ])
+                #expect(entries == [CatalogKey(catalog: "contract_status", code: "ACTIVE"): "cat-1"])
+            }
+
+            // Resolve one slot, clear a whole field, re-park the status on another code.
+            var next = StoreChanges()
+            next.unparked = [waitingForHead.slot]
+            next.clearedReferenceFields = [ReferenceField(source: department.boiId, field: "members")]
+            var moved = waitingForStatus
+            moved.target = .catalogEntry(catalog: "contract_status", code: "SUSPENDED")
+            next.parked = [moved]
+            let reparked = moved
+            try await fixture.apply(next)
+            try await fixture.store.transaction { transaction throws in
+                #expect(try transaction.parkedReferences(of: Sample.migration) == [reparked])
+                #expect(try transaction.parkedReferences(waitingFor: [.object(Sample.key("Person", "P-9"))]).isEmpty)
+            }
+        }
+    }
+
+    @Test func updateKeepsCreationTimeAndTouchOnlyTouches() async throws {
+        try await StoreFixture.with { fixture in
+            let person = Sample.person("P-1", iin: "1")
+            try await fixture.apply(Sample.creating([person]))
+            var changed = person
+            changed.document["first_name"] = .string("Bolat")
+            changed.version = 1
+            var update = StoreChanges()
+            update.instances = [changed]
+            try await fixture.apply(update)
+            var touch = StoreChanges()
+            touch.touched = [person.boiId]
+            try await fixture.apply(touch)
+
+            let times = try #require(
+                try await fixture.client.execute(
+                    """
+                    SELECT created_at < updated_at AS updated_later, updated_at < in_migration_updated_at AS touched_later
+                    FROM inmigration.boi_instance
+                    """
+                ).first)
+            #expect(times.bool("updated_later") == true)
+            #expect(times.bool("touched_later") == true)
+            let stored = try await fixture.store.transaction { try $0.instances([person.boiId]) }
+            #expect(stored[person.boiId] == update.instances.first)
+        }
+    }
+
+    @Test func emptyChangesAndEmptyReadsAreFine() async throws {
+        try await StoreFixture.with { fixture in
+            let last = try await fixture.store.transaction { transaction -> Int64? in
+                #expect(try transaction.boiIDs(for: []).isEmpty)
+                #expect(try transaction.instances([]).isEmpty)
+                #expect(try transaction.instances(bo: "Person", uniqueKey: ["iin"], values: []).isEmpty)
+                #expect(try transaction.parkedReferences(waitingFor: []).isEmpty)
+                #expect(try transaction.catalogEntries([]).isEmpty)
+                #expect(try transaction.positions(group: "g", topic: "t", partitions: []).isEmpty)
+                return try transaction.apply(StoreChanges())
+            }
+            #expect(last == nil)
+            #expect(try await fixture.tableCounts().values.allSatisfy { $0 == 0 })
+        }
+    }
+}
