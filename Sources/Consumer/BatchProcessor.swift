@@ -52,16 +52,16 @@ struct BatchProcessor: Sendable {
         let topic = topics.inMigration
         let partitions = Array(Set(messages.map(\.partition))).sorted()
         let stored = try transaction.positions(group: group, topic: topic, partitions: partitions)
+        // Kafka gets the batch's end per partition even where the store was already past it (a
+        // redelivery): otherwise the group's committed offsets would lag behind for ever.
+        var ends: [Int32: Int64] = [:]
         var moves: [Int32: (from: Int64?, to: Int64)] = [:]
         var fresh: [KafkaMessage] = []
         for message in messages {
-            let next = message.offset + 1
-            moves[message.partition] = (stored[message.partition], max(moves[message.partition]?.to ?? next, next))
+            ends[message.partition] = max(ends[message.partition] ?? 0, message.offset + 1)
             if let position = stored[message.partition], message.offset < position { continue }
             fresh.append(message)
-        }
-        for (partition, move) in moves where move.from.map({ move.to <= $0 }) ?? false {
-            moves[partition] = nil
+            moves[message.partition] = (stored[message.partition], ends[message.partition] ?? message.offset + 1)
         }
         let decoder = JSONDecoder()
         let decoded = fresh.map { DecodedMessage.decode($0, decoder: decoder) }
@@ -81,7 +81,7 @@ struct BatchProcessor: Sendable {
         }
         try collect(set, into: &changes, moves: moves)
         let lastOutboxID = try transaction.apply(changes)
-        let offsets = moves.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value.to) }
+        let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
             offsets: offsets.sorted { $0.partition < $1.partition }, lastOutboxID: lastOutboxID,
             records: fresh.count, skipped: messages.count - fresh.count)

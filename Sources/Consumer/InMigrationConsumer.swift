@@ -54,7 +54,7 @@ public final class InMigrationConsumer: Sendable {
                 try await relay.drain()
                 if untilIdle {
                     idleRounds += 1
-                    if idleRounds >= 2, try await isIdle() { return }
+                    if idleRounds >= 2, await isIdleOrUnknown() { return }
                 }
                 continue
             }
@@ -77,6 +77,16 @@ public final class InMigrationConsumer: Sendable {
         logger.debug(
             "batch committed",
             metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(offsets.count)"])
+    }
+
+    /// `isIdle`, where a broker that cannot answer right now (say, mid-rebalance) means "not yet".
+    private func isIdleOrUnknown() async -> Bool {
+        do {
+            return try await isIdle()
+        } catch {
+            logger.debug("lag not known yet", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// The group's lag on the topic is 0: every partition's committed offset reached its end.
