@@ -4,6 +4,7 @@ import Foundation
 import Kafka
 import Logging
 import Store
+import Synchronization
 
 /// Part 2 of in-migration: the consumer group `in_migration` on `IN_MIGRATION`.
 ///
@@ -18,6 +19,7 @@ public final class InMigrationConsumer: Sendable {
     let topic: String
     let logger: Logger
     let kafka: BlockingExecutor
+    private let subscribed = Mutex(false)
     /// Messages per batch.
     public let batchSize: Int
 
@@ -44,7 +46,10 @@ public final class InMigrationConsumer: Sendable {
     public func run(untilIdle: Bool = false) async throws {
         let consumer = self.consumer
         let topic = self.topic
-        try await kafka.run { try consumer.subscribe([topic]) }
+        // Subscribing again would make the group rebalance for nothing.
+        if subscribed.withLock({ subscribed in defer { subscribed = true }; return !subscribed }) {
+            try await kafka.run { try consumer.subscribe([topic]) }
+        }
         try await relay.drain()
         var idleRounds = 0
         while !Task.isCancelled {

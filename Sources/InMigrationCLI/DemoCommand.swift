@@ -44,21 +44,18 @@ struct DemoCommand: AsyncParsableCommand {
             let starter = try await StarterRuntime.start(configuration, logger: logger)
             let store = try await StoreFactory.make(configuration, logger: logger)
             try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
-            let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
             var days: [DemoDay] = []
             do {
                 for (day, load) in [(first, DemoData.day1), (second, DemoData.day2)] {
                     try await customer.load(load, day: day)
-                    days.append(try await run(day, starter: starter, consumer: consumer, store: store))
+                    days.append(try await run(day, configuration: configuration, starter: starter, store: store, logger: logger))
                     print(days[days.count - 1].text)
                 }
             } catch {
-                await consumer.close()
                 await starter.close()
                 await customer.close()
                 throw error
             }
-            await consumer.close()
             await starter.close()
             await customer.close()
 
@@ -69,16 +66,25 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// One operational day: stream what the customer loaded, consume until the lag is 0.
+    /// One operational day: stream what the customer loaded, then a consumer (as `inmigration
+    /// consume --until-idle` would) runs until the lag is 0.
     private func run(
-        _ day: OperDate, starter: StarterRuntime, consumer: ConsumerRuntime, store: any BOIStore
+        _ day: OperDate, configuration: InMigrationConfiguration, starter: StarterRuntime, store: any BOIStore,
+        logger: Logger
     ) async throws -> DemoDay {
         let bar = ProgressBar()
         guard let stream = try await starter.starter.runUntilIdle(operDate: day, observer: { _, tables in bar.draw(tables) }).first
         else {
             throw CommandFailure(message: "oper_date \(day) was not claimed: is another instance running on this database?")
         }
-        try await consumer.consumer.run(untilIdle: true)
+        let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
+        do {
+            try await consumer.consumer.run(untilIdle: true)
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
         return DemoDay(day: day, stream: stream, consume: try await store.consumeReport(stream.migrationID))
     }
 }
