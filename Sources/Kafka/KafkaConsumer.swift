@@ -101,32 +101,12 @@ public final class KafkaConsumer: Sendable {
         let pump = pump
         let logger = logger
         client.shutdown(interrupt: { consumerQueue.wakeUp() }) { handle in
-            Self.leaveGroup(handle, queue: consumerQueue, logger: logger)
+            let err = rd_kafka_consumer_close(handle)
+            if let error = KafkaError.check(err) {
+                logger.warning("consumer close reported an error", metadata: [KafkaLogKey.error: "\(error)"])
+            }
             consumerQueue.destroy()
             pump.stop()
-        }
-    }
-
-    /// Closes the consumer through its own queue, answering the final revoke as `poll` would:
-    /// with rebalances delivered as events, that revoke must be served here, or the consumer
-    /// never sends its LeaveGroup and the group waits a whole session timeout for it.
-    private static func leaveGroup(_ handle: OpaquePointer, queue: RDKafkaQueue, logger: Logger) {
-        if let error = queue.withPointer({ rd_kafka_consumer_close_queue(handle, $0) }) {
-            logger.warning("consumer close reported an error", metadata: [KafkaLogKey.error: "\(KafkaError(consuming: error))"])
-            return
-        }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while rd_kafka_consumer_closed(handle) == 0, ContinuousClock.now < deadline {
-            guard let event = queue.poll(timeoutMilliseconds: 100) else { continue }
-            defer { rd_kafka_event_destroy(event) }
-            guard rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE else { continue }
-            if String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE" {
-                if let error = rd_kafka_incremental_unassign(handle, rd_kafka_event_topic_partition_list(event)) {
-                    rd_kafka_error_destroy(error)
-                }
-            } else {
-                _ = rd_kafka_assign(handle, nil)
-            }
         }
     }
 }

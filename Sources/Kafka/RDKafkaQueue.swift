@@ -32,11 +32,6 @@ final class RDKafkaQueue: @unchecked Sendable {
         rd_kafka_queue_poll(pointer, Int32(timeoutMilliseconds))
     }
 
-    /// Lends the queue to a C call that takes it; do not let the pointer escape.
-    func withPointer<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
-        try body(pointer)
-    }
-
     /// Wakes up a thread blocked in `poll`.
     func wakeUp() {
         rd_kafka_queue_yield(pointer)
