@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries: a module map and a one-line shim each, nothing else.
@@ -83,6 +85,7 @@ let package = Package(
             dependencies: [
                 "Domain", "Config", "Handshake", "Journal", "Kafka", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -102,6 +105,20 @@ let package = Package(
             dependencies: [
                 "Domain", "Store", "Kafka", "Config",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Watching the pipeline: consumer-group lag (judged, not just subtracted) and the moment a
+        // migration is complete and its in-tables are safe to clear.
+        .target(
+            name: "Monitor",
+            dependencies: [
+                "Domain", "Config", "Kafka", "Journal", "Handshake", "Store", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -111,12 +128,14 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "Domain", "Config", "Journal", "Starter", "Handshake", "Postgres",
+                "Domain", "Config", "Journal", "Starter", "Handshake", "Postgres", "Monitor", "Store", "Kafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("Dashboard/dashboard.html")],
             swiftSettings: strict
         ),
         // The `inmigration` executable.
@@ -124,12 +143,14 @@ let package = Package(
             name: "InMigrationCLI",
             dependencies: [
                 "Domain", "Config", "Kafka", "Postgres", "Handshake", "Journal", "Starter", "HTTPServer", "DDL",
-                "DemoData", "Consumer", "Store", "PostgresStore",
+                "DemoData", "Consumer", "Store", "PostgresStore", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

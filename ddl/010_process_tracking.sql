@@ -1,7 +1,7 @@
 -- process_tracking: the handshake between the customer and in-migration (seed 001).
 -- Lives in the customer's database, beside the in-tables.
 --
--- The columns are exactly the seed's:
+-- The seed's columns:
 --   id                     autoincrement id
 --   oper_date              operational day whose data the in-tables hold
 --   start_load_time        customer: loading into the in-tables started
@@ -25,7 +25,8 @@
 --   customer inserts (load_status NULL) -> customer sets load_status 'DONE'
 --   -> a claim sets occupied_by_process, start_ins_inkafka_time, migrate_cur_date,
 --      periodic_update_time -> heartbeats -> end_ins_inkafka_time + ins_inkafka_status 'DONE'
---      (or 'FAILED').
+--      (or 'FAILED') -> once the consumer group has caught up with the migration:
+--      safe_to_clear_at and the final counts (or ins_inkafka_status 'FAILED' when data was lost).
 CREATE TABLE IF NOT EXISTS process_tracking (
     id                     bigserial PRIMARY KEY,
     oper_date              date        NOT NULL,
@@ -40,6 +41,26 @@ CREATE TABLE IF NOT EXISTS process_tracking (
     periodic_update_time   timestamptz,
     inserted_at            timestamptz NOT NULL DEFAULT now()
 );
+
+-- Added by in-migration: the answer to "may the in-tables be cleared?" (seed 001 asks operators to
+-- wait until the lag of group in_migration on IN_MIGRATION is 0; the service watches it and
+-- writes the moment here). The service adds these columns itself at start-up when they are
+-- missing (ALTER TABLE … ADD COLUMN IF NOT EXISTS, on the configured table).
+--   safe_to_clear_at       when every record of this row's migration was stored, its change
+--                          events were on BOI, its reference check was done and the group's lag
+--                          was 0: from then on the customer may clear the in-tables. Written
+--                          exactly once; NULL until then, and for ever when the migration failed
+--                          (ins_inkafka_status 'FAILED': the reason is in the journal)
+--   records_streamed       final counts of that migration: records streamed to IN_MIGRATION,
+--   records_consumed       records the consumer accounted for,
+--   records_rejected       records rejected (by the stream or the consumer; reasons in the
+--                          journal's migration_error),
+--   refs_dangling          references whose target never arrived
+ALTER TABLE process_tracking ADD COLUMN IF NOT EXISTS safe_to_clear_at timestamptz;
+ALTER TABLE process_tracking ADD COLUMN IF NOT EXISTS records_streamed bigint;
+ALTER TABLE process_tracking ADD COLUMN IF NOT EXISTS records_consumed bigint;
+ALTER TABLE process_tracking ADD COLUMN IF NOT EXISTS records_rejected bigint;
+ALTER TABLE process_tracking ADD COLUMN IF NOT EXISTS refs_dangling    bigint;
 
 -- Added by in-migration (not a column): the claim looks for ready rows that are not done.
 CREATE INDEX IF NOT EXISTS process_tracking_ready

@@ -9,8 +9,7 @@ CREATE TABLE IF NOT EXISTS migration (
     id               text        PRIMARY KEY,
     tracking_id      bigint      NOT NULL,           -- process_tracking.id
     oper_date        date        NOT NULL,
-    status           text        NOT NULL
-        CHECK (status IN ('STREAMING', 'STREAMED', 'FAILED', 'ABANDONED')),
+    status           text        NOT NULL,           -- see migration_status below
     claimed_by       text        NOT NULL,           -- host and pid of the claimer
     takeover_of      text,                           -- the migration whose expired lease this one took
     started_at       timestamptz NOT NULL DEFAULT now(),
@@ -20,6 +19,27 @@ CREATE TABLE IF NOT EXISTS migration (
     records_rejected bigint      NOT NULL DEFAULT 0,
     error            text
 );
+
+-- Completion (added in the second release; the ALTERs bring an older journal up to date).
+--   completed_at      the moment the migration became safe to clear: its stream was done, its
+--                     reference-check markers were consumed, and after that the lag of the
+--                     consumer group on IN_MIGRATION was 0. Written once, with status COMPLETE.
+--   records_consumed  records the consume stage accounted for (created, updated, unchanged,
+--                     merged, removed, skipped or rejected)
+--   consume_rejected  records the consume stage rejected
+--   refs_dangling     references still parked after the migration's reference check
+--   signalled_at      when completed_at was copied into process_tracking.safe_to_clear_at
+ALTER TABLE migration ADD COLUMN IF NOT EXISTS completed_at     timestamptz;
+ALTER TABLE migration ADD COLUMN IF NOT EXISTS records_consumed bigint;
+ALTER TABLE migration ADD COLUMN IF NOT EXISTS consume_rejected bigint;
+ALTER TABLE migration ADD COLUMN IF NOT EXISTS refs_dangling    bigint;
+ALTER TABLE migration ADD COLUMN IF NOT EXISTS signalled_at     timestamptz;
+
+-- STREAMING -> STREAMED -> COMPLETE; FAILED (stream failed, or data was lost before it was
+-- consumed); ABANDONED (lease lost or shutdown; another migration of the row took over).
+ALTER TABLE migration DROP CONSTRAINT IF EXISTS migration_status_check;
+ALTER TABLE migration ADD CONSTRAINT migration_status_check
+    CHECK (status IN ('STREAMING', 'STREAMED', 'COMPLETE', 'FAILED', 'ABANDONED'));
 CREATE INDEX IF NOT EXISTS migration_by_tracking ON migration (tracking_id, started_at);
 
 -- Progress per in-table of one migration (the sub-tasks).

@@ -4,7 +4,7 @@ import Domain
 /// against its known set, each value converted with its key path, and every omitted knob keeps
 /// the default its options struct declares.
 enum ConfigurationDecoding {
-    enum RootKey: String, CaseIterable { case source, store, kafka, http, scheduler, lease, mapping }
+    enum RootKey: String, CaseIterable { case source, store, kafka, http, scheduler, lease, monitor, mapping }
     enum SourceKey: String, CaseIterable { case url, schema, trackingTable, readyStatus }
     enum StoreKey: String, CaseIterable { case kind, url, schema, mongoURL, mongoDatabase }
     enum KafkaKey: String, CaseIterable {
@@ -15,6 +15,7 @@ enum ConfigurationDecoding {
     enum SchedulerKey: String, CaseIterable { case pollInterval, window }
     enum WindowKey: String, CaseIterable { case start, end }
     enum LeaseKey: String, CaseIterable { case duration, renewEvery }
+    enum MonitorKey: String, CaseIterable { case interval, stalledAfter, history, downstreamGroups }
 
     static func configuration(from root: YAMLValue) throws(ConfigurationError) -> InMigrationConfiguration {
         let section = try root.section(RootKey.self)
@@ -28,6 +29,7 @@ enum ConfigurationDecoding {
         if let value = section[.http] { configuration.http = try httpOptions(value) }
         if let value = section[.scheduler] { configuration.scheduler = try schedulerOptions(value) }
         if let value = section[.lease] { configuration.lease = try leaseOptions(value) }
+        if let value = section[.monitor] { configuration.monitor = try monitorOptions(value) }
         guard let mapping = section[.mapping] else {
             throw section.missing(.mapping, hint: "map at least one in-table under mapping.tables")
         }
@@ -111,6 +113,16 @@ enum ConfigurationDecoding {
         var options = LeaseOptions()
         if let item = section[.duration] { options.duration = try item.duration() }
         options.renewEvery = try section[.renewEvery]?.duration()
+        return options
+    }
+
+    static func monitorOptions(_ value: YAMLValue) throws(ConfigurationError) -> MonitorOptions {
+        let section = try value.section(MonitorKey.self)
+        var options = MonitorOptions()
+        if let item = section[.interval] { options.interval = try item.duration() }
+        if let item = section[.stalledAfter] { options.stalledAfter = try item.duration() }
+        if let item = section[.history] { options.history = try item.duration() }
+        if let item = section[.downstreamGroups] { options.downstreamGroups = try item.strings() }
         return options
     }
 }

@@ -14,6 +14,7 @@ public enum ConfigurationValidator {
         try validateHTTP(configuration.http, check)
         try validateScheduler(configuration.scheduler, check)
         try validateLease(configuration.lease, check)
+        try validateMonitor(configuration.monitor, check)
         try MappingValidator.validate(configuration.mapping, check)
     }
 
@@ -74,8 +75,8 @@ public enum ConfigurationValidator {
 
     static func validateHTTP(_ http: HTTPOptions, _ check: Checker) throws(ConfigurationError) {
         try check.notEmpty(http.host, at: "http.host")
-        guard (1...65535).contains(http.port) else {
-            throw check.error("http.port", "must be between 1 and 65535, found \(http.port)")
+        guard (0...65535).contains(http.port) else {
+            throw check.error("http.port", "must be between 0 (any free port) and 65535, found \(http.port)")
         }
         if let token = http.token {
             try check.notEmpty(token, at: "http.token", hint: "omit it to refuse every mutating request")
@@ -102,6 +103,19 @@ public enum ConfigurationValidator {
         guard renewEvery < lease.duration else {
             throw check.error(
                 "lease.renewEvery", "must be shorter than lease.duration (\(lease.duration)), found \(renewEvery)")
+        }
+    }
+
+    static func validateMonitor(_ monitor: MonitorOptions, _ check: Checker) throws(ConfigurationError) {
+        try check.positive(monitor.interval, at: "monitor.interval")
+        try check.positive(monitor.stalledAfter, at: "monitor.stalledAfter")
+        guard monitor.stalledAfter > monitor.interval, monitor.history >= monitor.stalledAfter else {
+            throw check.error(
+                "monitor", "needs interval < stalledAfter <= history, found interval \(monitor.interval), "
+                    + "stalledAfter \(monitor.stalledAfter), history \(monitor.history)")
+        }
+        for (index, group) in monitor.downstreamGroups.enumerated() {
+            try check.notEmpty(group, at: "monitor.downstreamGroups[\(index)]")
         }
     }
 }

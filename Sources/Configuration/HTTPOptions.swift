@@ -4,6 +4,7 @@
 public struct HTTPOptions: Sendable, Hashable {
     /// Override: `INMIGRATION_HTTP_HOST`.
     public var host = "127.0.0.1"
+    /// 0 lets the system choose a free port (the service logs the one it got).
     /// Override: `INMIGRATION_HTTP_PORT`.
     public var port = 8080
     /// The bearer token that mutating endpoints require. `nil` makes them refuse every request,

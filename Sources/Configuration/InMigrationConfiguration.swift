@@ -13,6 +13,7 @@ public struct InMigrationConfiguration: Sendable, Hashable {
     public var http = HTTPOptions()
     public var scheduler = SchedulerOptions()
     public var lease = LeaseOptions()
+    public var monitor = MonitorOptions()
     /// YAML key `mapping`: `tables`, `systemBOs` (default Person, Department, PersonGroup) and
     /// `refusedBOs` (default Company).
     public var mapping: MigrationMapping

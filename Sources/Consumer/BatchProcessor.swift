@@ -28,6 +28,8 @@ struct BatchProcessor: Sendable {
         var lastOutboxID: Int64?
         var records: Int
         var skipped: Int
+        /// The batch's counters per migration and in-table.
+        var stats: [StatsKey: ConsumeStats]
     }
 
     func process(_ messages: [KafkaMessage]) async throws -> Outcome {
@@ -84,7 +86,7 @@ struct BatchProcessor: Sendable {
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
             offsets: offsets.sorted { $0.partition < $1.partition }, lastOutboxID: lastOutboxID,
-            records: fresh.count, skipped: messages.count - fresh.count)
+            records: fresh.count, skipped: messages.count - fresh.count, stats: changes.stats)
     }
 
     /// Reads and locks everything the batch's records touch: a handful of round trips.

@@ -41,9 +41,9 @@ public final class InMigrationConsumer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left and the
-    /// outbox is empty.
-    public func run(untilIdle: Bool = false) async throws {
+    /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left, the
+    /// outbox is empty and `finished` agrees (it is asked only when the rest holds).
+    public func run(untilIdle: Bool = false, finished: @Sendable () async -> Bool = { true }) async throws {
         let consumer = self.consumer
         let topic = self.topic
         // Subscribing again would make the group rebalance for nothing.
@@ -59,7 +59,7 @@ public final class InMigrationConsumer: Sendable {
                 try await relay.drain()
                 if untilIdle {
                     idleRounds += 1
-                    if idleRounds >= 2, await isIdleOrUnknown() { return }
+                    if idleRounds >= 2, await isIdleOrUnknown(), await finished() { return }
                 }
                 continue
             }
@@ -70,10 +70,15 @@ public final class InMigrationConsumer: Sendable {
 
     /// One batch: apply, publish, commit.
     func round(_ messages: [KafkaMessage]) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
         let outcome = try await processor.process(messages)
+        let applied = clock.now
         if let last = outcome.lastOutboxID {
             try await relay.awaitPublished(upTo: last)
         }
+        ConsumerMetrics.batch(
+            outcome.stats, mapping: processor.assembler.mapping, apply: applied - started, publish: clock.now - applied)
         let consumer = self.consumer
         let offsets = outcome.offsets
         if !offsets.isEmpty {

@@ -2,6 +2,7 @@ import Domain
 import Handshake
 import Hummingbird
 import Journal
+import Monitor
 
 /// `POST /api/migrations` body: all optional.
 struct TriggerRequest: Decodable {
@@ -33,4 +34,11 @@ struct MigrationList: ResponseEncodable {
 struct HealthResponse: ResponseEncodable {
     var status: String
     var database: String
+    var broker: String
 }
+
+struct TrackingRows: ResponseEncodable {
+    var rows: [TrackingRow]
+}
+
+extension LagReport: ResponseEncodable {}

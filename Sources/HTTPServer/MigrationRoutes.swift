@@ -5,6 +5,7 @@ import Hummingbird
 import Journal
 import NIOCore
 import Starter
+import Store
 
 /// `/api/migrations`: trigger a migration, list them, follow one.
 struct MigrationRoutes {
@@ -52,12 +53,12 @@ struct MigrationRoutes {
         return MigrationList(migrations: try await dependencies.journal.recentMigrations(limit: min(max(limit, 1), 500)))
     }
 
-    /// `GET /api/migrations/{id}` → progress per in-table, counts and errors.
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> MigrationReport {
-        let id = try context.parameters.require("id")
-        guard let report = try await dependencies.journal.report(MigrationID(rawValue: id)) else {
+    /// `GET /api/migrations/{id}` → progress per in-table and stage, counts, errors, dangling references.
+    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> MigrationDetail {
+        let id = MigrationID(rawValue: try context.parameters.require("id"))
+        guard let report = try await dependencies.journal.report(id) else {
             throw HTTPError(.notFound, message: "no migration \(id)")
         }
-        return report
+        return MigrationDetail(report: report, consume: .init(try await dependencies.store.consumeReport(id)))
     }
 }

@@ -33,7 +33,8 @@ public struct HandshakeTable: Sendable {
         start_ins_inkafka_time::text AS start_ins_inkafka_time,
         end_ins_inkafka_time::text AS end_ins_inkafka_time, ins_inkafka_status, occupied_by_process,
         migrate_cur_date::text AS migrate_cur_date, periodic_update_time::text AS periodic_update_time,
-        inserted_at::text AS inserted_at
+        inserted_at::text AS inserted_at, safe_to_clear_at::text AS safe_to_clear_at, records_streamed,
+        records_consumed, records_rejected, refs_dangling
         """
 
     /// The rows whose oper_date lies in the range (both ends optional), newest first.
@@ -68,5 +69,10 @@ extension TrackingRow {
             occupiedByProcess: row["occupied_by_process"], migrateCurDate: row["migrate_cur_date"],
             periodicUpdateTime: row["periodic_update_time"], insertedAt: row["inserted_at"]
         )
+        safeToClearAt = row["safe_to_clear_at"]
+        recordsStreamed = row.int64("records_streamed")
+        recordsConsumed = row.int64("records_consumed")
+        recordsRejected = row.int64("records_rejected")
+        refsDangling = row.int64("refs_dangling")
     }
 }

@@ -14,6 +14,12 @@ public struct TrackingRow: Sendable, Hashable, Codable {
     public var migrateCurDate: String?
     public var periodicUpdateTime: String?
     public var insertedAt: String?
+    /// Added by in-migration: when the customer may clear the in-tables, and the final counts.
+    public var safeToClearAt: String?
+    public var recordsStreamed: Int64?
+    public var recordsConsumed: Int64?
+    public var recordsRejected: Int64?
+    public var refsDangling: Int64?
 
     public init(
         id: Int64, operDate: OperDate, startLoadTime: String? = nil, endLoadTime: String? = nil,

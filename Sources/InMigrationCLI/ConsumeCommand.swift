@@ -1,8 +1,8 @@
 import ArgumentParser
 import Config
 import Consumer
-import Journal
-import Postgres
+import Logging
+import Monitor
 
 /// `inmigration consume`: a member of the consumer group `in_migration`.
 struct ConsumeCommand: AsyncParsableCommand {
@@ -12,7 +12,8 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Flag(help: "Exit when the group's lag on IN_MIGRATION is 0 and every change is published.")
+    @Flag(
+        help: "Exit when the group's lag on IN_MIGRATION is 0, every change is published and every started migration is complete.")
     var untilIdle = false
 
     @Option(help: "Messages per batch.")
@@ -22,18 +23,38 @@ struct ConsumeCommand: AsyncParsableCommand {
         try await reportingFailures {
             let configuration = try options.loadConfiguration()
             let logger = options.makeLogger("inmigration.consume")
-            let journalClient = PostgresClient(conninfo: configuration.storeURL, logger: logger)
-            try await Journal(client: journalClient, schema: configuration.store.schema, logger: logger).install()
-            await journalClient.close()
             let store = try await StoreFactory.make(configuration, logger: logger)
-            let runtime = try ConsumerRuntime.start(configuration, store: store, batchSize: batchSize, logger: logger)
+            let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
+            let runtime: ConsumerRuntime
             do {
-                try await runtime.consumer.run(untilIdle: untilIdle)
+                runtime = try ConsumerRuntime.start(configuration, store: store, batchSize: batchSize, logger: logger)
+            } catch {
+                await monitor.close()
+                throw error
+            }
+            do {
+                try await runtime.consumer.run(untilIdle: untilIdle) {
+                    await Self.everythingSettled(monitor, configuration: configuration, logger: logger)
+                }
             } catch {
                 await runtime.close()
+                await monitor.close()
                 throw error
             }
             await runtime.close()
+            await monitor.close()
+        }
+    }
+
+    /// One monitor round: completes what can be completed; true when the lag is 0 and no migration
+    /// is left unfinished.
+    static func everythingSettled(_ runtime: MonitorRuntime, configuration: InMigrationConfiguration, logger: Logger) async -> Bool {
+        do {
+            let round = try await runtime.monitor.round()
+            return round.isDone(group: configuration.kafka.group, topic: configuration.kafka.topics.inMigration)
+        } catch {
+            logger.warning("monitor round failed; consuming on", metadata: ["error": "\(error)"])
+            return false
         }
     }
 }

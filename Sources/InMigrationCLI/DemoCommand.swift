@@ -5,8 +5,10 @@ import DDL
 import DemoData
 import Domain
 import Foundation
+import Handshake
 import Kafka
 import Logging
+import Monitor
 import Postgres
 import Starter
 import Store
@@ -17,12 +19,16 @@ import Store
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load sample in-tables for two days, run the whole pipeline against an embedded broker, summarise.")
+        abstract:
+            "Load sample in-tables for two days, run the whole pipeline against an embedded broker, summarise (and serve the dashboard).")
 
     @OptionGroup var options: CommonOptions
 
     @Option(help: "The oper_date of the demo's first day (the second is the day after).")
     var operDate = "2026-11-20"
+
+    @Flag(help: "After the summary, keep serving the API, /metrics and the dashboard until SIGTERM or SIGINT.")
+    var serve = false
 
     func run() async throws {
         try await reportingFailures {
@@ -31,6 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "--oper-date '\(operDate)' is not a date written YYYY-MM-DD")
             }
             let logger = options.makeLogger("inmigration.demo")
+            let metrics = MetricsBootstrap.prometheus()
             let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
             defer { cluster.close() }
             for topic in configuration.kafka.topics.all {
@@ -43,34 +50,46 @@ struct DemoCommand: AsyncParsableCommand {
             try await customer.createTables()
             let starter = try await StarterRuntime.start(configuration, logger: logger)
             let store = try await StoreFactory.make(configuration, logger: logger)
-            try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
-            var days: [DemoDay] = []
+            let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
             do {
+                try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
+                var days: [DemoDay] = []
                 for (day, load) in [(first, DemoData.day1), (second, DemoData.day2)] {
                     try await customer.load(load, day: day)
-                    days.append(try await run(day, configuration: configuration, starter: starter, store: store, logger: logger))
+                    days.append(
+                        try await run(
+                            day, configuration: configuration, starter: starter, store: store, monitor: monitor,
+                            logger: logger))
                     print(days[days.count - 1].text)
                 }
+                let events = try KafkaTopicSnapshot.read(
+                    bootstrapServers: cluster.bootstrapServers, topic: configuration.kafka.topics.boi, logger: logger,
+                    timeout: .seconds(30))
+                let lag = await monitor.monitor.lag.check()
+                print(try DemoDay.summaryJSON(days, eventsOnTopic: events.count, lag: lag))
+                if serve {
+                    try await DemoServer(
+                        configuration: configuration, starter: starter, store: store, monitor: monitor, metrics: metrics,
+                        logger: logger
+                    ).run()
+                }
             } catch {
+                await monitor.close()
                 await starter.close()
                 await customer.close()
                 throw error
             }
+            await monitor.close()
             await starter.close()
             await customer.close()
-
-            let events = try KafkaTopicSnapshot.read(
-                bootstrapServers: cluster.bootstrapServers, topic: configuration.kafka.topics.boi, logger: logger,
-                timeout: .seconds(30))
-            print(try DemoDay.summaryJSON(days, eventsOnTopic: events.count))
         }
     }
 
     /// One operational day: stream what the customer loaded, then a consumer (as `inmigration
-    /// consume --until-idle` would) runs until the lag is 0.
+    /// consume --until-idle` would) runs until the lag is 0 and the migration is complete.
     private func run(
         _ day: OperDate, configuration: InMigrationConfiguration, starter: StarterRuntime, store: any BOIStore,
-        logger: Logger
+        monitor: MonitorRuntime, logger: Logger
     ) async throws -> DemoDay {
         let bar = ProgressBar()
         guard let stream = try await starter.starter.runUntilIdle(operDate: day, observer: { _, tables in bar.draw(tables) }).first
@@ -79,13 +98,17 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
         do {
-            try await consumer.consumer.run(untilIdle: true)
+            try await consumer.consumer.run(untilIdle: true) {
+                await ConsumeCommand.everythingSettled(monitor, configuration: configuration, logger: logger)
+            }
         } catch {
             await consumer.close()
             throw error
         }
         await consumer.close()
-        return DemoDay(day: day, stream: stream, consume: try await store.consumeReport(stream.migrationID))
+        return DemoDay(
+            day: day, stream: stream, consume: try await store.consumeReport(stream.migrationID),
+            tracking: try await starter.handshake.row(id: stream.trackingID))
     }
 }
 

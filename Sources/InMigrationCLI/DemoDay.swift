@@ -1,5 +1,7 @@
 import Domain
 import Foundation
+import Handshake
+import Monitor
 import Starter
 import Store
 
@@ -8,6 +10,8 @@ struct DemoDay {
     var day: OperDate
     var stream: StreamReport
     var consume: ConsumeReport
+    /// The day's `process_tracking` row after the consumer caught up.
+    var tracking: TrackingRow?
 
     var text: String {
         let total = consume.total
@@ -16,11 +20,13 @@ struct DemoDay {
               streamed \(stream.recordsStreamed) records to IN_MIGRATION (\(stream.recordsRejected) refused) with \(stream.markers) reference-check markers
               consumed \(total.records): created \(total.created), updated \(total.updated), unchanged \(total.unchanged), merged \(total.merged), removed \(total.removed), skipped \(total.skipped), rejected \(total.rejected)
               references parked \(total.refsParked), resolved \(total.refsResolved), dangling \(consume.dangling?.count ?? 0); \(total.boiEvents) BOI events
+              safe to clear the in-tables since \(tracking?.safeToClearAt ?? "— (not complete)")
             """
     }
 
     /// The demo's last line: one JSON object with the counts of both days.
-    static func summaryJSON(_ days: [DemoDay], eventsOnTopic: Int) throws -> String {
+    /// - Parameter lag: the last check; its total on `IN_MIGRATION` is the summary's `lag`.
+    static func summaryJSON(_ days: [DemoDay], eventsOnTopic: Int, lag: LagReport) throws -> String {
         struct Summary: Encodable {
             var records: Int64 = 0
             var streamed: Int64 = 0
@@ -37,6 +43,9 @@ struct DemoDay {
             var boi_events: Int64 = 0
             var boi_events_on_topic: Int = 0
             var days: Int = 0
+            var lag: Int64 = 0
+            var lag_status = ""
+            var safe_to_clear_at: String?
         }
         var summary = Summary()
         for day in days {
@@ -57,6 +66,9 @@ struct DemoDay {
         summary.refs_dangling = days.last?.consume.dangling?.count ?? 0
         summary.boi_events_on_topic = eventsOnTopic
         summary.days = days.count
+        summary.lag = lag.groups.first?.lag ?? -1
+        summary.lag_status = lag.groups.first?.status.rawValue ?? "ERROR"
+        summary.safe_to_clear_at = days.last?.tracking?.safeToClearAt
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(summary), as: UTF8.self)

@@ -4,6 +4,7 @@ import Config
 import HTTPServer
 import Hummingbird
 import Logging
+import Monitor
 import ServiceLifecycle
 import Starter
 import UnixSignals
@@ -11,7 +12,8 @@ import UnixSignals
 /// `inmigration serve`: the scheduler, a consumer of the group and the HTTP API, until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the scheduler, the consumer and the HTTP API until stopped.")
+        commandName: "serve",
+        abstract: "Run the scheduler, the consumer, the lag watch and the HTTP API (with /metrics and the dashboard) until stopped.")
 
     @OptionGroup var options: CommonOptions
 
@@ -22,15 +24,22 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try await StarterRuntime.start(configuration, logger: logger)
             let runner = MigrationRunner(starter: runtime.starter, logger: logger)
             let scheduler = SchedulerService(runner: runner, options: configuration.scheduler, logger: logger)
+            let metrics = MetricsBootstrap.prometheus()
             let store = try await StoreFactory.make(configuration, logger: logger)
+            let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
             let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
             let api = APIServer.application(
-                .init(runner: runner, journal: runtime.journal, database: runtime.store, http: configuration.http),
+                .init(
+                    runner: runner, journal: runtime.journal, database: runtime.store, handshake: runtime.handshake,
+                    store: store, lag: monitor.monitor.lag, metrics: metrics, http: configuration.http),
                 logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: [
                         .init(service: scheduler), .init(service: ConsumerService(consumer: consumer.consumer, logger: logger)),
+                        .init(
+                            service: MonitorService(
+                                monitor: monitor.monitor, interval: configuration.monitor.interval.duration, logger: logger)),
                         .init(service: api),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
@@ -39,10 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
                 try await group.run()
             } catch {
                 await consumer.close()
+                await monitor.close()
                 await runtime.close()
                 throw error
             }
             await consumer.close()
+            await monitor.close()
             await runtime.close()
         }
     }

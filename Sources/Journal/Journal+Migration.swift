@@ -28,6 +28,7 @@ public struct MigrationStart: Sendable {
 public enum MigrationStatus: String, Sendable, Codable {
     case streaming = "STREAMING"
     case streamed = "STREAMED"
+    case complete = "COMPLETE"
     case failed = "FAILED"
     case abandoned = "ABANDONED"
 }
@@ -75,14 +76,15 @@ extension Journal {
         }
     }
 
-    /// The stream is complete: every record and marker was acknowledged.
+    /// The stream is complete: every record and marker was acknowledged. A migration failed in the
+    /// meantime (its data was lost before it was consumed) stays failed.
     public func markStreamed(_ id: MigrationID, records: Int64, rejected: Int64) async throws {
         try await client.execute(
             """
             UPDATE \(qualified("migration"))
             SET status = 'STREAMED', streamed_at = now(), finished_at = now(),
                 records_streamed = $2, records_rejected = $3
-            WHERE id = $1
+            WHERE id = $1 AND status = 'STREAMING'
             """,
             [id.rawValue, String(records), String(rejected)]
         )

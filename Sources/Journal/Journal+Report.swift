@@ -24,6 +24,8 @@ public struct MigrationReport: Sendable, Codable, Hashable {
     public var takeoverOf: String?
     public var startedAt: String
     public var streamedAt: String?
+    /// When the migration became safe to clear (status COMPLETE).
+    public var completedAt: String?
     public var finishedAt: String?
     public var recordsStreamed: Int64
     public var recordsRejected: Int64
@@ -72,6 +74,7 @@ extension Journal {
             """
             SELECT m.id, m.tracking_id, m.oper_date::text AS oper_date, m.status, m.claimed_by, m.takeover_of,
                    m.started_at::text AS started_at, m.streamed_at::text AS streamed_at,
+                   m.completed_at::text AS completed_at,
                    m.finished_at::text AS finished_at, m.records_streamed, m.records_rejected, m.error,
                    (SELECT count(*) FROM \(qualified("migration_error")) e WHERE e.migration_id = m.id) AS error_count
             FROM \(qualified("migration")) m WHERE \(condition)
@@ -86,7 +89,8 @@ extension Journal {
             return MigrationReport(
                 id: MigrationID(rawValue: id), trackingId: row.int64("tracking_id") ?? 0, operDate: operDate,
                 status: row["status"] ?? "", claimedBy: row["claimed_by"] ?? "", takeoverOf: row["takeover_of"],
-                startedAt: row["started_at"] ?? "", streamedAt: row["streamed_at"], finishedAt: row["finished_at"],
+                startedAt: row["started_at"] ?? "", streamedAt: row["streamed_at"], completedAt: row["completed_at"],
+                finishedAt: row["finished_at"],
                 recordsStreamed: row.int64("records_streamed") ?? 0,
                 recordsRejected: row.int64("records_rejected") ?? 0, error: row["error"], tables: [],
                 errorCount: row.int64("error_count") ?? 0, errors: [])

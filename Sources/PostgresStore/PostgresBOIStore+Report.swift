@@ -43,6 +43,10 @@ extension PostgresBOIStore {
         }
     }
 
+    public func parkedReferenceCount() async throws -> Int64 {
+        try await client.execute("SELECT count(*) AS n FROM \(tables.reference)").first?.int64("n") ?? 0
+    }
+
     private static func stats(_ rows: PostgresRows) throws -> [String: ConsumeStats] {
         var tables: [String: ConsumeStats] = [:]
         for row in rows {

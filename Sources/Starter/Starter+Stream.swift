@@ -42,6 +42,7 @@ extension Starter {
                 throw StarterError(.leaseLost, migrationID: id, message: "the claim was taken over before the done-signal")
             }
             try await journal.markStreamed(id, records: report.recordsStreamed, rejected: report.recordsRejected)
+            StarterMetrics.streamed(seconds: report.seconds)
             logger.info(
                 "migration streamed",
                 metadata: [
@@ -95,6 +96,7 @@ extension Starter {
                 sent += Int(final.rowsStreamed)
             }
             try await journal.tableFinished(id, final, status: refused ? .refused : .streamed)
+            StarterMetrics.tableFinished(bo: table.mapping.bo, final)
         }
         let timeout = configuration.kafka.deliveryTimeout.duration + .seconds(30)
         try await awaitDelivery(tag: tag, expected: sent, timeout: timeout, id: id, what: "records")

@@ -23,7 +23,7 @@ public struct StarterRuntime: Sendable {
     public let journal: Journal
     public let starter: Starter
 
-    /// Connects, creates the journal if needed and checks the mapping against the source database.
+    /// Connects, creates the journal and the completion columns of `process_tracking` if needed, and checks the mapping against the source database.
     /// - Throws: ``ConfigurationError`` for a mapping the database contradicts; connection errors.
     public static func start(
         _ configuration: InMigrationConfiguration, claimedBy: String = StarterRuntime.claimer, logger: Logger
@@ -38,6 +38,7 @@ public struct StarterRuntime: Sendable {
         let handshake = HandshakeTable(
             client: source, schema: configuration.source.schema, table: configuration.source.trackingTable,
             readyStatus: configuration.source.readyStatus, logger: logger)
+        try await handshake.installCompletionColumns()
         let starter = Starter(
             configuration: configuration, tables: tables, reader: reader, handshake: handshake, journal: journal,
             producer: producer, claimedBy: claimedBy, logger: logger)

@@ -35,6 +35,9 @@ public protocol BOIStore: Sendable {
 
     /// What the store says about one migration's consumption (counts, dangling references).
     func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport
+
+    /// How many references wait for their target right now, over every migration.
+    func parkedReferenceCount() async throws -> Int64
 }
 
 /// One open transaction. Every read locks what it returns until the transaction ends, so two

@@ -83,7 +83,7 @@ struct EnvironmentOverrideTests {
 
     static let invalidCases: [ErrorCase] = [
         ErrorCase(text: yaml(), key: "INMIGRATION_HTTP_PORT", problem: "expected an integer, found 'abc'", environment: ["INMIGRATION_HTTP_PORT": "abc"]),
-        ErrorCase(text: yaml(), key: "INMIGRATION_HTTP_PORT", problem: "must be between 1 and 65535, found 70000", environment: ["INMIGRATION_HTTP_PORT": "70000"]),
+        ErrorCase(text: yaml(), key: "INMIGRATION_HTTP_PORT", problem: "must be between 0 (any free port) and 65535, found 70000", environment: ["INMIGRATION_HTTP_PORT": "70000"]),
         ErrorCase(text: yaml(), key: "INMIGRATION_STORE_KIND", problem: "expected postgres or mongo, found 'oracle'", environment: ["INMIGRATION_STORE_KIND": "oracle"]),
         ErrorCase(text: yaml(), key: "INMIGRATION_SOURCE_SCHEMA", problem: "is longer than 63 bytes", environment: ["INMIGRATION_SOURCE_SCHEMA": String(repeating: "s", count: 64)]),
         ErrorCase(text: yaml(), key: "INMIGRATION_KAFKA_PRODUCER_", problem: "names no property", environment: ["INMIGRATION_KAFKA_PRODUCER_": "x"]),
