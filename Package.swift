@@ -181,6 +181,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(
+            name: "MonitorTests",
+            dependencies: [
+                "Monitor", "Kafka", "Consumer", "Starter", "PostgresStore", "Store", "Journal", "Handshake", "Config",
+                "Domain", "Postgres", "IntegrationSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "IntegrationSupport"], swiftSettings: strict),
         .testTarget(
             name: "PostgresTests",
@@ -207,12 +215,16 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests",
             dependencies: [
-                "HTTPServer", "Starter", "Handshake", "Journal", "Config", "Domain", "IntegrationSupport",
+                "HTTPServer", "Starter", "Handshake", "Journal", "Config", "Domain", "IntegrationSupport", "Monitor",
+                "Consumer", "PostgresStore", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -15,49 +15,15 @@ import Testing
 
 @Suite("REST trigger and progress", .serialized, .enabled(if: TestDatabase.isAvailable))
 struct MigrationAPITests {
-    static let token = "test-token"
-
-    /// A running API over a real database and broker, reached through real HTTP requests.
     private func withAPI(
         _ body: @escaping @Sendable (any TestClientProtocol, StarterRuntime, MigrationRunner, SampleSource) async throws -> Void
     ) async throws {
-        let database = try await TestDatabase.create()
-        let broker = try EmbeddedBroker(partitions: 2)
-        let source = SampleSource(url: database.url)
-        var logger = Logger(label: "test.api")
-        logger.logLevel = .warning
-        do {
-            try await source.createTables()
-            try await source.generate(people: 30)
-            let configuration = try TestConfiguration.make(
-                databaseURL: database.url, bootstrapServers: broker.bootstrapServers,
-                adjust: { $0.http.token = Self.token })
-            let runtime = try await StarterRuntime.start(configuration, logger: logger)
-            let runner = MigrationRunner(starter: runtime.starter, logger: logger)
-            let router = APIServer.router(
-                .init(runner: runner, journal: runtime.journal, database: runtime.store, http: configuration.http))
-            let app = Application(router: router, logger: logger)
-            do {
-                try await app.test(.live) { client in try await body(client, runtime, runner, source) }
-            } catch {
-                await runner.shutdown()
-                await runtime.close()
-                throw error
-            }
-            await runner.shutdown()
-            await runtime.close()
-        } catch {
-            await source.close()
-            broker.close()
-            await database.drop()
-            throw error
+        try await APIFixture.with { client, fixture in
+            try await body(client, fixture.runtime, fixture.runner, fixture.source)
         }
-        await source.close()
-        broker.close()
-        await database.drop()
     }
 
-    private var authorized: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
+    private var authorized: HTTPFields { [.authorization: "Bearer \(APIFixture.token)"] }
 
     @Test(.timeLimit(.minutes(1)))
     func triggeringNeedsTheToken() async throws {
