@@ -1,5 +1,7 @@
 import Foundation
 import IntegrationSupport
+import Logging
+import Postgres
 import Testing
 
 @Suite("The demo's summary against the demo data", .serialized, .enabled(if: TestDatabase.isAvailable))
@@ -8,10 +10,16 @@ struct DemoSummaryTests {
     func theLastLineCountsWhatTheDemoDataHolds() async throws {
         let database = try await TestDatabase.create()
         let result: CLIProcess.Result
+        let moments: [String?]
         do {
             result = try CLIProcess.run(
                 ["demo", "--config", TestConfiguration.exampleFile, "--log-level", "error"],
                 environment: ["INMIGRATION_SOURCE_URL": database.url, "INMIGRATION_STORE_URL": database.url])
+            let client = PostgresClient(conninfo: database.url, logger: Logger(label: "test.demo"))
+            moments = try await client.execute(
+                "SELECT safe_to_clear_at::text AS at FROM process_tracking ORDER BY oper_date"
+            ).map { $0["at"] }
+            await client.close()
         } catch {
             await database.drop()
             throw error
@@ -19,7 +27,14 @@ struct DemoSummaryTests {
         await database.drop()
         #expect(result.status == 0, "demo failed: \(result.stderr)")
         let last = try #require(result.stdout.split(separator: "\n").last)
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Int])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        let summary = object.compactMapValues { $0 as? Int }
+        // Both days became safe to clear, and the summary carries the last moment and a lag of 0.
+        #expect(moments.count == 2)
+        #expect(moments.allSatisfy { $0 != nil })
+        #expect(object["safe_to_clear_at"] as? String == moments.last ?? nil)
+        #expect(summary["lag"] == 0)
+        #expect(object["lag_status"] as? String == "OK")
         // Day 1: 4 departments, 6 persons, 2 groups, 3 contracts and a refused company.
         // Day 2: D-REGION, P-001 (unchanged), P-003 (changed), P-005 (removed), P-102 (same
         // national id as P-002: merged), a person without externalId, C-1002 (changed), a company.
