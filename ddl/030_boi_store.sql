@@ -106,6 +106,20 @@ CREATE TABLE IF NOT EXISTS consume_stats (
     PRIMARY KEY (migration_id, table_name)
 );
 
+-- Offsets the consumer never saw: the next message of a partition lay beyond the stored
+-- position, because the broker's retention dropped what was in between. Written with the batch
+-- that found it; the monitor fails the unfinished migrations and sets reported_at.
+CREATE TABLE IF NOT EXISTS consumer_gap (
+    group_id    text        NOT NULL,
+    topic       text        NOT NULL,
+    partition   int         NOT NULL,
+    from_offset bigint      NOT NULL,             -- first offset missed
+    to_offset   bigint      NOT NULL,             -- the offset the consumer got instead
+    found_at    timestamptz NOT NULL DEFAULT now(),
+    reported_at timestamptz,
+    PRIMARY KEY (group_id, topic, partition, from_offset)
+);
+
 -- Reference-check markers seen, one row per migration and partition of IN_MIGRATION: when a
 -- migration has all of its `partitions` markers, every one of its records was consumed.
 CREATE TABLE IF NOT EXISTS migration_marker (

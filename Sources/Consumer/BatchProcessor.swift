@@ -10,7 +10,8 @@ import Store
 /// the outgoing events and the new consumer positions.
 ///
 /// Messages below the stored positions were applied already (a redelivery after a crash or a
-/// rebalance) and are skipped, so reprocessing changes nothing and publishes nothing.
+/// rebalance) and are skipped, so reprocessing changes nothing and publishes nothing. A first
+/// message beyond the stored position means messages were lost: the gap is recorded.
 struct BatchProcessor: Sendable {
     let store: any BOIStore
     let assembler: Assembler
@@ -59,7 +60,12 @@ struct BatchProcessor: Sendable {
         var ends: [Int32: Int64] = [:]
         var moves: [Int32: (from: Int64?, to: Int64)] = [:]
         var fresh: [KafkaMessage] = []
+        var gaps: [OffsetGap] = []
         for message in messages {
+            if ends[message.partition] == nil, let position = stored[message.partition], message.offset > position {
+                gaps.append(
+                    OffsetGap(group: group, topic: topic, partition: message.partition, from: position, to: message.offset))
+            }
             ends[message.partition] = max(ends[message.partition] ?? 0, message.offset + 1)
             if let position = stored[message.partition], message.offset < position { continue }
             fresh.append(message)
@@ -82,6 +88,14 @@ struct BatchProcessor: Sendable {
             }
         }
         try collect(set, into: &changes, moves: moves)
+        changes.gaps = gaps
+        for gap in gaps {
+            logger.critical(
+                "messages were lost before they were consumed",
+                metadata: [
+                    "topic": "\(gap.topic)", "partition": "\(gap.partition)", "from": "\(gap.from)", "to": "\(gap.to)",
+                ])
+        }
         let lastOutboxID = try transaction.apply(changes)
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(

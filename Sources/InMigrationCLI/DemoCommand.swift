@@ -51,6 +51,11 @@ struct DemoCommand: AsyncParsableCommand {
             let starter = try await StarterRuntime.start(configuration, logger: logger)
             let store = try await StoreFactory.make(configuration, logger: logger)
             let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
+            // The lag watch runs through the whole demo, as in `serve`: the dashboard's chart shows the days.
+            let watchService = MonitorService(
+                monitor: monitor.monitor, interval: configuration.monitor.interval.duration, logger: logger)
+            let watch = Task { try await watchService.run() }
+            defer { watch.cancel() }
             do {
                 try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
                 var days: [DemoDay] = []

@@ -51,14 +51,21 @@ public struct MigrationCompletion: Sendable {
     }
 
     /// Completes the candidates when the group on `IN_MIGRATION` has caught up, or fails every
-    /// unfinished migration when that group lost data; then copies finished completions into
+    /// unfinished migration when that group lost data (its committed offset fell below the log
+    /// start, or the consumer found a gap); then copies finished completions into
     /// `process_tracking`.
     /// - Parameter lag: the check of the group on `IN_MIGRATION`, made after `candidates` was read.
     public func settle(_ candidates: [Candidate], lag: GroupLag, checkedAt: Date) async throws -> Outcome {
         var outcome = Outcome()
+        let gaps = try await store.unreportedGaps()
+        if !gaps.isEmpty {
+            outcome.failed = try await fail(
+                ranges: gaps.map { "\($0.topic)[\($0.partition)] offsets \($0.from)..<\($0.to)" }, group: lag.group)
+            try await store.markReported(gaps)
+        }
         switch lag.status {
         case .dataLoss:
-            outcome.failed = try await failForLoss(lag)
+            outcome.failed += try await failForLoss(lag)
         case .ok where lag.lag == 0:
             for candidate in candidates {
                 let counts = CompletionCounts(
@@ -99,12 +106,18 @@ public struct MigrationCompletion: Sendable {
     }
 
     private func failForLoss(_ lag: GroupLag) async throws -> [MigrationID] {
-        let ranges = lag.partitions.compactMap { partition in
-            partition.lost.map { "\(lag.topic)[\(partition.partition)] offsets \($0.from)..<\($0.to)" }
-        }
+        try await fail(
+            ranges: lag.partitions.compactMap { partition in
+                partition.lost.map { "\(lag.topic)[\(partition.partition)] offsets \($0.from)..<\($0.to)" }
+            },
+            group: lag.group)
+    }
+
+    /// Fails every unfinished migration: any of them may have lost records in these ranges.
+    private func fail(ranges: [String], group: String) async throws -> [MigrationID] {
         let reason =
             "DATA LOSS: \(ranges.joined(separator: ", ")) were removed by the broker's retention before group "
-            + "\(lag.group) consumed them; re-run the migration"
+            + "\(group) consumed them; re-run the migration"
         let failed = try await journal.failUnfinished(reason: reason)
         for migration in failed {
             try await handshake.signalLost(trackingID: migration.trackingID, migrationID: migration.id)

@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// The monitor as a long-running service of `inmigration serve`: a round every interval.
+/// The monitor as a long-running service of `inmigration serve`: a round every interval. The
+/// readers stay open; ``MonitorRuntime/close()`` closes them.
 public struct MonitorService: Service {
     let monitor: Monitor
     let interval: Duration
@@ -27,6 +28,5 @@ public struct MonitorService: Service {
                 try? await Task.sleep(for: interval)
             }
         }
-        await monitor.lag.close()
     }
 }

@@ -22,6 +22,7 @@ extension PostgresStoreTransaction {
         try insertErrors(changes.errors)
         try addStats(changes.stats)
         try replaceDangling(changes.dangling)
+        try insertGaps(changes.gaps)
         return lastOutboxID
     }
 

@@ -16,6 +16,7 @@ struct StoreTables: Sendable {
     let stats: String
     let marker: String
     let dangling: String
+    let gap: String
     /// The journal's error table (`ddl/020_journal.sql`), in the same schema.
     let migrationError: String
 
@@ -33,6 +34,7 @@ struct StoreTables: Sendable {
         self.stats = qualified("consume_stats")
         self.marker = qualified("migration_marker")
         self.dangling = qualified("migration_dangling")
+        self.gap = qualified("consumer_gap")
         self.migrationError = qualified("migration_error")
     }
 }

@@ -38,6 +38,12 @@ public protocol BOIStore: Sendable {
 
     /// How many references wait for their target right now, over every migration.
     func parkedReferenceCount() async throws -> Int64
+
+    /// Offset gaps the consumer recorded that nobody has reported yet, oldest first.
+    func unreportedGaps() async throws -> [OffsetGap]
+
+    /// The gaps were reported (the migrations they may have hit were failed).
+    func markReported(_ gaps: [OffsetGap]) async throws
 }
 
 /// One open transaction. Every read locks what it returns until the transaction ends, so two

@@ -27,12 +27,15 @@ public struct StoreChanges: Sendable {
     public var dangling: [MigrationID: [ParkedReference]] = [:]
     /// The new positions: per partition, what the batch started from (fencing) and where it ends.
     public var positions: PositionUpdate?
+    /// Offsets the batch found missing before its first message of a partition.
+    public var gaps: [OffsetGap] = []
 
     public init() {}
 
     public var isEmpty: Bool {
         instances.isEmpty && touched.isEmpty && mappings.isEmpty && clearedReferenceFields.isEmpty && unparked.isEmpty && parked.isEmpty
             && outbox.isEmpty && errors.isEmpty && stats.isEmpty && dangling.isEmpty && positions == nil
+            && gaps.isEmpty
     }
 }
 

@@ -39,6 +39,13 @@ struct ConsumerKillTests {
             let stream = try #require(try await starter.starter.runUntilIdle().first)
             await starter.close()
 
+            // Each consumer's own database plays the customer's too: the monitor writes the
+            // safe-to-clear moment into its process_tracking (which has no rows here).
+            for database in [clean, killed] {
+                let tables = SampleSource(url: database.url)
+                try await tables.createTables()
+                await tables.close()
+            }
             let cleanRun = try ConsumerRun(name: "clean", database: clean.url, broker: broker.bootstrapServers)
             #expect(try cleanRun.consume().status == 0)
 

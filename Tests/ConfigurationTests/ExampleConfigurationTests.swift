@@ -30,6 +30,10 @@ struct ExampleConfigurationTests {
         #expect(configuration.scheduler.window == nil)
         #expect(configuration.lease.duration == .seconds(60))
         #expect(configuration.lease.effectiveRenewInterval == .seconds(20))
+        #expect(configuration.monitor.interval == .seconds(2))
+        #expect(configuration.monitor.stalledAfter == .seconds(60))
+        #expect(configuration.monitor.history == .seconds(600))
+        #expect(configuration.monitor.downstreamGroups == [])
     }
 
     @Test func exampleMappingIsTheDemoMapping() throws {
@@ -105,6 +109,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.http.token == nil && !configuration.http.protectReads)
         #expect(configuration.scheduler.pollInterval == .seconds(10) && configuration.scheduler.window == nil)
         #expect(configuration.lease.duration == .seconds(60) && configuration.lease.renewEvery == nil)
+        #expect(configuration.monitor == MonitorOptions())
         #expect(configuration.mapping.systemBOs == BOCode.systemDefaults)
         #expect(configuration.mapping.refusedBOs == BOCode.refusedDefaults)
     }

@@ -115,7 +115,7 @@ struct ValueTypeTests {
         let configuration = try ConfigurationLoader.load(yaml: yaml())
         try ConfigurationValidator.validate(configuration)
         var broken = configuration
-        broken.http.port = 0
+        broken.http.port = 70_000
         let error = #expect(throws: ConfigurationError.self) { try ConfigurationValidator.validate(broken) }
         #expect(error?.key == "http.port")
     }

@@ -132,4 +132,36 @@ struct CompletionTests {
             #expect(try await fixture.trackingRow(trackingID)["safe_to_clear_at"] == nil)
         }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aGapTheConsumerFindsIsDataLossEvenAfterItMovedOn() async throws {
+        try await CompletionFixture.with(partitions: 1) { fixture in
+            let topic = fixture.configuration.kafka.topics.inMigration
+            let driver = GroupDriver(bootstrapServers: fixture.broker.bootstrapServers)
+            // The consumer has a stored position (5) before the migration is streamed.
+            try await driver.produce(topic: topic, partition: 0, count: 5)
+            try await fixture.consume()
+            try await fixture.source.generate(people: 20)
+            let trackingID = try await fixture.source.signal(.day1)
+            let stream = try await fixture.stream(.day1)
+            // Retention drops the migration before the consumer comes back; librdkafka resets the
+            // consumer to the log start and it goes on as if nothing happened, and the group's lag
+            // looks fine afterwards.
+            try await driver.produce(topic: topic, partition: 0, count: 70, size: 100 * 1024)
+            try await fixture.consume()
+            let gaps = try await fixture.store.unreportedGaps()
+            let gap = try #require(gaps.first)
+            #expect(gaps.count == 1)
+            #expect(gap.partition == 0 && gap.from == 5 && gap.to > 5 + stream.recordsStreamed)
+            let round = try await fixture.monitor.monitor.round()
+            #expect(round.report.status == .ok)
+            #expect(round.outcome.failed == [stream.migrationID])
+            let journal = try await fixture.journalRow(stream.migrationID)
+            #expect(journal["status"] == "FAILED")
+            #expect(journal["error"]?.hasPrefix("DATA LOSS: \(topic)[0] offsets 5..<\(gap.to)") == true)
+            #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "FAILED")
+            #expect(try await fixture.store.unreportedGaps().isEmpty)
+            #expect(try await fixture.monitor.monitor.round().outcome.failed.isEmpty)
+        }
+    }
 }
