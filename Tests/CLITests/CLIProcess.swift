@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The built `inmigration` executable, run as an operator would run it.
 struct CLIProcess {
     /// `.build/<config>/inmigration`, beside the test bundle.
@@ -15,11 +19,24 @@ struct CLIProcess {
         var stderr: String
     }
 
-    /// Runs to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
-        process.process.waitUntilExit()
-        return Result(status: process.process.terminationStatus, stdout: process.output(), stderr: process.errors())
+    /// Runs to completion; a process still running after `timeout` is killed, so a hung command
+    /// fails its test instead of hanging the test run.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
+    ) throws -> Result {
+        let running = try start(arguments, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        while running.process.isRunning && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        if running.process.isRunning {
+            kill(running.process.processIdentifier, SIGKILL)
+            running.process.waitUntilExit()
+            return Result(
+                status: -1, stdout: running.output(),
+                stderr: running.errors() + "\n(killed: still running after \(timeout))")
+        }
+        return Result(status: running.process.terminationStatus, stdout: running.output(), stderr: running.errors())
     }
 
     /// Starts in the background; the caller stops it.

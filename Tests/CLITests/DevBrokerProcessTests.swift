@@ -4,10 +4,10 @@ import IntegrationSupport
 import Postgres
 import Testing
 
-@Suite("dev-broker and run --once as separate processes", .serialized, .enabled(if: TestDatabase.isAvailable))
+@Suite("dev-broker, run --once, consume --until-idle and status as separate processes", .serialized, .enabled(if: TestDatabase.isAvailable))
 struct DevBrokerProcessTests {
     @Test(.timeLimit(.minutes(2)))
-    func runOnceStreamsThroughTheDevBroker() async throws {
+    func theWholePipelineThroughTheDevBroker() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("devbroker-\(UUID().uuidString)")
         let addressFile = directory.appendingPathComponent("broker.addr").path
         let broker = try CLIProcess.start(
@@ -46,6 +46,27 @@ struct DevBrokerProcessTests {
                 ["run", "--once", "--config", TestConfiguration.exampleFile], environment: environment)
             #expect(again.status == 0)
             #expect(again.stdout.contains("nothing ready"))
+
+            // The consumer exits once the lag is 0 and the migration is complete; the customer
+            // then finds the safe-to-clear moment in process_tracking, and `status` shows it.
+            let consume = try CLIProcess.run(
+                ["consume", "--until-idle", "--config", TestConfiguration.exampleFile, "--log-level", "error"],
+                environment: environment, timeout: .seconds(90))
+            #expect(consume.status == 0, "consume --until-idle failed: \(consume.stderr)")
+            let row = try #require(
+                try await source.client.execute(
+                    "SELECT safe_to_clear_at::text AS at, records_streamed, records_consumed FROM process_tracking"
+                ).first)
+            let moment = try #require(row["at"], "no safe_to_clear_at after consume --until-idle")
+            #expect(row.int64("records_streamed") == 161)
+            #expect(row.int64("records_consumed") == 161)
+            let report = try CLIProcess.run(
+                ["status", "--config", TestConfiguration.exampleFile, "--log-level", "error"], environment: environment,
+                timeout: .seconds(60))
+            #expect(report.status == 0, "status failed: \(report.stderr)")
+            #expect(report.stdout.contains(moment))
+            #expect(report.stdout.contains("COMPLETE"))
+            #expect(report.stdout.contains("in_migration on IN_MIGRATION: OK, lag 0"))
         } catch {
             await source.close()
             await database.drop()
