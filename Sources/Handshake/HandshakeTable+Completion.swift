@@ -38,6 +38,19 @@ extension HandshakeTable {
         return rows.affectedRows == 1
     }
 
+    /// Whether the migration still streams: its claim holds the row and its lease is fresh. A
+    /// claimer that died mid-stream leaves a migration nobody should wait for.
+    public func holdsLiveLease(trackingID: Int64, migrationID: MigrationID, lease: Duration) async throws -> Bool {
+        let rows = try await client.execute(
+            """
+            SELECT 1 AS live FROM \(table)
+            WHERE id = $1 AND occupied_by_process = $2 AND ins_inkafka_status IS NULL
+                AND periodic_update_time > clock_timestamp() - $3::bigint * interval '1 millisecond'
+            """,
+            [String(trackingID), migrationID.rawValue, String(lease.components.seconds * 1000)])
+        return !rows.isEmpty
+    }
+
     /// Marks the row of a migration that lost data FAILED, whatever its stream said, so that it
     /// never looks finished; an explicit trigger re-runs it.
     public func signalLost(trackingID: Int64, migrationID: MigrationID) async throws {

@@ -60,11 +60,26 @@ extension Journal {
         }
     }
 
-    /// How many migrations are still on their way (streaming, or streamed and not complete).
-    public func unfinishedCount() async throws -> Int64 {
+    /// A migration still on its way: streaming, or streamed and not complete.
+    public struct Unfinished: Sendable, Hashable {
+        public var id: MigrationID
+        public var trackingID: Int64
+        public var status: MigrationStatus
+    }
+
+    /// Migrations still on their way, oldest first.
+    public func unfinishedMigrations() async throws -> [Unfinished] {
         let rows = try await client.execute(
-            "SELECT count(*) AS n FROM \(qualified("migration")) WHERE status IN ('STREAMING', 'STREAMED')")
-        return rows.first?.int64("n") ?? 0
+            """
+            SELECT id, tracking_id, status FROM \(qualified("migration"))
+            WHERE status IN ('STREAMING', 'STREAMED') ORDER BY started_at
+            """)
+        return rows.compactMap { row in
+            guard let id = row["id"], let tracking = row.int64("tracking_id"),
+                let status = row["status"].flatMap(MigrationStatus.init(rawValue:))
+            else { return nil }
+            return Unfinished(id: MigrationID(rawValue: id), trackingID: tracking, status: status)
+        }
     }
 
     /// Marks a streamed migration COMPLETE at `at`, the moment its in-tables became safe to clear.

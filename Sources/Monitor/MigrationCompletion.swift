@@ -17,12 +17,15 @@ public struct MigrationCompletion: Sendable {
     let journal: Journal
     let handshake: HandshakeTable
     let store: any BOIStore
+    /// The claim lease (`lease.duration`): a streaming migration whose lease is older is dead.
+    let lease: Duration
     let logger: Logger
 
-    public init(journal: Journal, handshake: HandshakeTable, store: any BOIStore, logger: Logger) {
+    public init(journal: Journal, handshake: HandshakeTable, store: any BOIStore, lease: Duration, logger: Logger) {
         self.journal = journal
         self.handshake = handshake
         self.store = store
+        self.lease = lease
         self.logger = logger
     }
 
@@ -87,6 +90,21 @@ public struct MigrationCompletion: Sendable {
         }
         try await signalCompletions()
         return outcome
+    }
+
+    /// Migrations a consumer should still wait for: streamed ones, and streaming ones whose claimer
+    /// is alive (a dead one's migration is abandoned when another instance takes the row over).
+    public func unfinishedCount() async throws -> Int64 {
+        var count: Int64 = 0
+        for migration in try await journal.unfinishedMigrations() {
+            if migration.status == .streaming {
+                guard try await handshake.holdsLiveLease(
+                    trackingID: migration.trackingID, migrationID: migration.id, lease: lease)
+                else { continue }
+            }
+            count += 1
+        }
+        return count
     }
 
     /// Copies every completion the customer has not seen into `process_tracking`.

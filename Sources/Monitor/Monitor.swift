@@ -21,7 +21,7 @@ public struct Monitor: Sendable {
     public struct Round: Sendable {
         public var report: LagReport
         public var outcome: MigrationCompletion.Outcome
-        /// Migrations still streaming, or streamed and not complete, after the round.
+        /// Migrations still streaming (with a live lease), or streamed and not complete, after the round.
         public var unfinished: Int64
 
         /// The group on `IN_MIGRATION` has nothing left to read and every migration is finished.
@@ -42,7 +42,7 @@ public struct Monitor: Sendable {
         }
         MonitorMetrics.record(report)
         MonitorMetrics.parkedReferences(try await completion.store.parkedReferenceCount())
-        let unfinished = try await completion.journal.unfinishedCount()
+        let unfinished = try await completion.unfinishedCount()
         return Round(report: report, outcome: outcome, unfinished: unfinished)
     }
 }

@@ -30,7 +30,9 @@ public struct MonitorRuntime: Sendable {
             try await journal.install()
             try await handshake.installCompletionColumns()
             let lag = try LagWatcher(configuration: configuration, logger: logger)
-            let completion = MigrationCompletion(journal: journal, handshake: handshake, store: store, logger: logger)
+            let completion = MigrationCompletion(
+                journal: journal, handshake: handshake, store: store, lease: configuration.lease.duration.duration,
+                logger: logger)
             return MonitorRuntime(
                 monitor: Monitor(lag: lag, completion: completion, logger: logger), handshake: handshake,
                 journal: journal, source: source, product: product)

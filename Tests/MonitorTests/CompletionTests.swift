@@ -1,6 +1,8 @@
 import Config
 import Domain
 import Foundation
+import Handshake
+import Journal
 import IntegrationSupport
 import Kafka
 import Monitor
@@ -162,6 +164,27 @@ struct CompletionTests {
             #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "FAILED")
             #expect(try await fixture.store.unreportedGaps().isEmpty)
             #expect(try await fixture.monitor.monitor.round().outcome.failed.isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStreamingMigrationCountsOnlyWhileItsClaimerIsAlive() async throws {
+        try await CompletionFixture.with { fixture in
+            let trackingID = try await fixture.source.signal(.day1)
+            let outcome = try await fixture.starter.handshake.claim(migrationID: .generate(), lease: .seconds(60))
+            guard case .claimed(let claim) = outcome else { throw TestSupportError("could not claim") }
+            try await fixture.starter.journal.begin(
+                MigrationStart(
+                    migrationID: claim.migrationID, trackingID: trackingID, operDate: .day1, claimedBy: "test",
+                    takeoverOf: nil, tables: []))
+            #expect(try await fixture.monitor.monitor.completion.unfinishedCount() == 1)
+            // The claimer died: its heartbeat is older than the lease (5 s in the tests).
+            try await fixture.source.client.execute(
+                "UPDATE process_tracking SET periodic_update_time = now() - interval '1 minute' WHERE id = $1",
+                [String(trackingID)])
+            #expect(try await fixture.monitor.monitor.completion.unfinishedCount() == 0)
+            let round = try await fixture.monitor.monitor.round()
+            #expect(round.isDone(group: fixture.configuration.kafka.group, topic: fixture.configuration.kafka.topics.inMigration))
         }
     }
 }
