@@ -158,7 +158,10 @@ let package = Package(
         // Shared by the integration tests: throwaway databases and an embedded broker.
         .target(
             name: "IntegrationSupport",
-            dependencies: ["Kafka", "Postgres", "Config", "DDL", "Domain", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Kafka", "Postgres", "Config", "DDL", "Domain", "Starter", "Consumer", "PostgresStore", "Monitor",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 

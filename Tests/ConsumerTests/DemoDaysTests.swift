@@ -17,7 +17,7 @@ import Testing
 struct DemoDaysTests {
     @Test(.timeLimit(.minutes(2)))
     func dayOneThenDayTwo() async throws {
-        try await ConsumerFixture.with(partitions: 4) { fixture in
+        try await PipelineFixture.with(partitions: 4) { fixture in
             try await fixture.insertCatalog()
             try await fixture.loadDemo(DemoData.day1, day: .day1)
             let day1 = try await fixture.migrate(.day1)
@@ -87,7 +87,7 @@ struct DemoDaysTests {
 
     @Test(.timeLimit(.minutes(2)))
     func theSameOperDateRunTwicePublishesNothingTheSecondTime() async throws {
-        try await ConsumerFixture.with(partitions: 3) { fixture in
+        try await PipelineFixture.with(partitions: 3) { fixture in
             try await fixture.insertCatalog()
             try await fixture.loadDemo(DemoData.day1, day: .day1)
             try await fixture.migrate(.day1)

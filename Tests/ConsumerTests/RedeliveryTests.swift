@@ -17,7 +17,7 @@ import Testing
 struct RedeliveryTests {
     @Test(.timeLimit(.minutes(2)))
     func reprocessingFromTheStartChangesNothingAndPublishesNothing() async throws {
-        try await ConsumerFixture.with(partitions: 3) { fixture in
+        try await PipelineFixture.with(partitions: 3) { fixture in
             try await fixture.insertCatalog()
             try await fixture.source.generate(people: 300)
             try await fixture.source.signal(.day1)
@@ -41,7 +41,7 @@ struct RedeliveryTests {
 
     @Test(.timeLimit(.minutes(3)))
     func twoConsumersShareThePartitionsThroughARebalance() async throws {
-        try await ConsumerFixture.with(partitions: 6) { fixture in
+        try await PipelineFixture.with(partitions: 6) { fixture in
             try await fixture.insertCatalog()
             try await fixture.source.generate(people: 4_000)
             try await fixture.source.signal(.day1)

@@ -66,7 +66,7 @@ struct OpenAPIConformanceTests {
             struct Accepted: Decodable { var migrationId: String }
             let id = try JSONDecoder().decode(Accepted.self, from: Data(accepted.body.readableBytesView)).migrationId
             await fixture.runner.wait(for: MigrationID(rawValue: id))
-            try await fixture.consumeUntilComplete()
+            try await fixture.pipeline.consumeUntilComplete()
 
             let day2 = OperDate(rawValue: "2026-11-21")!
             _ = try await fixture.source.signal(day2)

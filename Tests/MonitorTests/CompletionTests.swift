@@ -17,7 +17,7 @@ import Testing
 struct CompletionTests {
     @Test(.timeLimit(.minutes(2)))
     func notBeforeTheMarkersAreConsumedNorWhileLagRemains() async throws {
-        try await CompletionFixture.with { fixture in
+        try await PipelineFixture.with { fixture in
             try await fixture.source.generate(people: 40)
             let trackingID = try await fixture.source.signal(.day1)
             let stream = try await fixture.stream(.day1)
@@ -56,12 +56,12 @@ struct CompletionTests {
 
     @Test(.timeLimit(.minutes(2)))
     func writtenExactlyOnceAfterTheLastRecordIsStoredWhateverTheNumberOfWatchers() async throws {
-        try await CompletionFixture.with(partitions: 4) { fixture in
+        try await PipelineFixture.with(partitions: 4) { fixture in
             try await fixture.source.generate(people: 300)
             let trackingID = try await fixture.source.signal(.day1)
             let stream = try await fixture.stream(.day1)
             // A second service instance watches the same pipeline.
-            let other = try await MonitorRuntime.start(fixture.configuration, store: fixture.store, logger: CompletionFixture.logger)
+            let other = try await MonitorRuntime.start(fixture.configuration, store: fixture.store, logger: fixture.logger)
             let watchers = [fixture.monitor.monitor, other.monitor]
             let watching = Task {
                 var completed: [MigrationID] = []
@@ -102,7 +102,7 @@ struct CompletionTests {
 
     @Test(.timeLimit(.minutes(2)))
     func dataLossFailsTheMigrationAndItsTrackingRow() async throws {
-        try await CompletionFixture.with(partitions: 1) { fixture in
+        try await PipelineFixture.with(partitions: 1) { fixture in
             try await fixture.source.generate(people: 20)
             let trackingID = try await fixture.source.signal(.day1)
             let stream = try await fixture.stream(.day1)
@@ -137,7 +137,7 @@ struct CompletionTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aGapTheConsumerFindsIsDataLossEvenAfterItMovedOn() async throws {
-        try await CompletionFixture.with(partitions: 1) { fixture in
+        try await PipelineFixture.with(partitions: 1) { fixture in
             let topic = fixture.configuration.kafka.topics.inMigration
             let driver = GroupDriver(bootstrapServers: fixture.broker.bootstrapServers)
             // The consumer has a stored position (5) before the migration is streamed.
@@ -169,7 +169,7 @@ struct CompletionTests {
 
     @Test(.timeLimit(.minutes(1)))
     func aStreamingMigrationCountsOnlyWhileItsClaimerIsAlive() async throws {
-        try await CompletionFixture.with { fixture in
+        try await PipelineFixture.with { fixture in
             let trackingID = try await fixture.source.signal(.day1)
             let outcome = try await fixture.starter.handshake.claim(migrationID: .generate(), lease: .seconds(60))
             guard case .claimed(let claim) = outcome else { throw TestSupportError("could not claim") }

@@ -13,75 +13,13 @@ import Starter
 import Store
 import Testing
 
-/// One test's pipeline: a fresh database with the sample in-tables, an embedded broker, the
-/// starter and a consumer wired as the CLI wires them.
-struct ConsumerFixture {
-    let database: TestDatabase
-    let broker: EmbeddedBroker
-    let source: SampleSource
-    let configuration: InMigrationConfiguration
-    let starter: StarterRuntime
-    let store: PostgresBOIStore
-
-    static let logger: Logger = {
-        var logger = Logger(label: "test.consumer")
-        logger.logLevel = .warning
-        return logger
-    }()
-
-    static func with(
-        partitions: Int32 = 4, adjust: (inout InMigrationConfiguration) -> Void = { _ in },
-        _ body: (ConsumerFixture) async throws -> Void
-    ) async throws {
-        let database = try await TestDatabase.create()
-        let broker = try EmbeddedBroker(partitions: partitions)
-        let source = SampleSource(url: database.url)
-        var started: StarterRuntime?
-        do {
-            try await source.createTables()
-            var configuration = try TestConfiguration.make(
-                databaseURL: database.url, bootstrapServers: broker.bootstrapServers, adjust: adjust)
-            configuration.kafka.partitions = partitions
-            let starter = try await StarterRuntime.start(configuration, claimedBy: "test", logger: logger)
-            started = starter
-            let store = PostgresBOIStore(
-                client: PostgresClient(conninfo: database.url, logger: logger), schema: configuration.store.schema,
-                logger: logger)
-            try await store.install(mapping: configuration.mapping)
-            try await body(
-                ConsumerFixture(
-                    database: database, broker: broker, source: source, configuration: configuration, starter: starter,
-                    store: store))
-        } catch {
-            await started?.close()
-            await source.close()
-            broker.close()
-            await database.drop()
-            throw error
-        }
-        await started?.close()
-        await source.close()
-        broker.close()
-        await database.drop()
-    }
-
-    /// A new member of the consumer group.
-    func consumer(batchSize: Int = 5_000) throws -> ConsumerRuntime {
-        try ConsumerRuntime.start(configuration, store: store, batchSize: batchSize, logger: Self.logger)
-    }
-
+/// What the consumer's tests do with a pipeline: migrate a day, look into the store and at BOI.
+extension PipelineFixture {
     /// Streams a signalled day and consumes until idle with a fresh group member.
     @discardableResult
     func migrate(_ day: OperDate) async throws -> (stream: StreamReport, consume: ConsumeReport) {
         let stream = try requireValue(try await starter.starter.runUntilIdle(operDate: day).first, "\(day) was not claimed")
-        let runtime = try consumer()
-        do {
-            try await runtime.consumer.run(untilIdle: true)
-        } catch {
-            await runtime.close()
-            throw error
-        }
-        await runtime.close()
+        try await consume()
         return (stream, try await store.consumeReport(stream.migrationID))
     }
 
