@@ -57,7 +57,12 @@ struct DemoCommand: AsyncParsableCommand {
             let watch = Task { try await watchService.run() }
             defer { watch.cancel() }
             do {
-                try await customer.fillCatalog(storeURL: configuration.storeURL, schema: configuration.store.schema)
+                // The platform's contract_status classifier, which CO fields resolve against.
+                try await store.seedCatalog([
+                    CatalogKey(catalog: "contract_status", code: "DRAFT"): "co-contract-status-draft",
+                    CatalogKey(catalog: "contract_status", code: "ACTIVE"): "co-contract-status-active",
+                    CatalogKey(catalog: "contract_status", code: "CLOSED"): "co-contract-status-closed",
+                ])
                 var days: [DemoDay] = []
                 for (day, load) in [(first, DemoData.day1), (second, DemoData.day2)] {
                     try await customer.load(load, day: day)

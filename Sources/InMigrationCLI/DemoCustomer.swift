@@ -28,19 +28,5 @@ struct DemoCustomer {
             [day.rawValue])
     }
 
-    /// The platform's contract_status classifier, which CO fields resolve against.
-    func fillCatalog(storeURL: String, schema: String) async throws {
-        let store = PostgresClient(conninfo: storeURL, logger: Logger(label: "inmigration.demo"))
-        try await store.execute(
-            """
-            INSERT INTO \(PostgresConnection.quoteIdentifier(schema)).catalog_entry (catalog, code, id) VALUES
-                ('contract_status', 'DRAFT', 'co-contract-status-draft'),
-                ('contract_status', 'ACTIVE', 'co-contract-status-active'),
-                ('contract_status', 'CLOSED', 'co-contract-status-closed')
-            ON CONFLICT DO NOTHING
-            """)
-        await store.close()
-    }
-
     func close() async { await client.close() }
 }

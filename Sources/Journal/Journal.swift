@@ -27,15 +27,6 @@ public struct Journal: Sendable {
     /// Creates the schema and the journal tables when they do not exist (`ddl/020_journal.sql`).
     /// Safe to run from several instances at once: creation is serialised by an advisory lock.
     public func install() async throws {
-        let schema = self.schema
-        let ddl = DDL.journal
-        try await client.withConnection { connection in
-            try connection.transaction { transaction in
-                try transaction.execute("SELECT pg_advisory_xact_lock(hashtext('inmigration.journal'))")
-                try transaction.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
-                try transaction.execute("SET LOCAL search_path TO \(schema)")
-                try transaction.execute(ddl)
-            }
-        }
+        try await client.installSchema(schema, lock: "inmigration.journal", ddl: DDL.journal)
     }
 }

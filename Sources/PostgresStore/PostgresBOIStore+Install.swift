@@ -17,18 +17,7 @@ extension PostgresBOIStore {
         let tables = self.tables
         let keys = UniqueKeyIndex.all(in: mapping)
         let statements = try keys.map { try $0.installSQL(tables) }
-        let ddl = DDL.boiStore
-        try await client.withConnection { connection in
-            try connection.transaction { transaction in
-                try transaction.execute("SELECT pg_advisory_xact_lock(hashtext('inmigration.boi_store'))")
-                try transaction.execute("CREATE SCHEMA IF NOT EXISTS \(tables.schema)")
-                try transaction.execute("SET LOCAL search_path TO \(tables.schema)")
-                try transaction.execute(ddl)
-                for statement in statements {
-                    try transaction.execute(statement)
-                }
-            }
-        }
+        try await client.installSchema(tables.schema, lock: "inmigration.boi_store", ddl: DDL.boiStore, more: statements)
         uniqueKeys.register(keys)
         logger.info(
             "BOI store installed",

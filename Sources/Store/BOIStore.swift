@@ -36,6 +36,10 @@ public protocol BOIStore: Sendable {
     /// What the store says about one migration's consumption (counts, dangling references).
     func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport
 
+    /// Adds classifier entries that CO fields resolve against (entries already there stay as they
+    /// are). The platform owns the catalog in production; the demo and the tests fill it here.
+    func seedCatalog(_ entries: [CatalogKey: String]) async throws
+
     /// How many references wait for their target right now, over every migration.
     func parkedReferenceCount() async throws -> Int64
 

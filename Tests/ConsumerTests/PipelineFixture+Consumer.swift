@@ -30,12 +30,11 @@ extension PipelineFixture {
     }
 
     func insertCatalog() async throws {
-        try await source.client.execute(
-            """
-            INSERT INTO inmigration.catalog_entry (catalog, code, id) VALUES
-                ('contract_status', 'DRAFT', 'cs-draft'), ('contract_status', 'ACTIVE', 'cs-active'),
-                ('contract_status', 'CLOSED', 'cs-closed')
-            """)
+        try await store.seedCatalog([
+            CatalogKey(catalog: "contract_status", code: "DRAFT"): "cs-draft",
+            CatalogKey(catalog: "contract_status", code: "ACTIVE"): "cs-active",
+            CatalogKey(catalog: "contract_status", code: "CLOSED"): "cs-closed",
+        ])
     }
 
     /// The BOI events on the topic, decoded, in topic order.

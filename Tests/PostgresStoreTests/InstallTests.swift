@@ -23,7 +23,7 @@ struct InstallTests {
             #expect(names.contains { $0.hasPrefix("boi_uk_person_") })
             #expect(names.contains { $0.hasPrefix("boi_uk_contract_") })
             #expect(try await fixture.count(
-                "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'inmigration'") == 12)
+                "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'inmigration'") == 13)
         }
     }
 
