@@ -32,7 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(
                     runner: runner, journal: runtime.journal, database: runtime.store, handshake: runtime.handshake,
                     store: store, lag: monitor.monitor.lag, metrics: metrics, http: configuration.http),
-                logger: logger)
+                logger: logger
+            ) { [host = configuration.http.host] port in
+                logger.notice("listening", metadata: ["url": "http://\(host):\(port)/"])
+            }
             let group = ServiceGroup(
                 configuration: .init(
                     services: [
