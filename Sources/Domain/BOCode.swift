@@ -2,25 +2,12 @@
 ///
 /// A distinct type rather than a bare `String` so that a BO code can never be passed where a
 /// table name or an externalId is expected.
-public struct BOCode: RawRepresentable, Hashable, Comparable, Codable, Sendable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BOCode: StringIdentifier, Comparable, ExpressibleByStringLiteral {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
-
-    public init(from decoder: any Decoder) throws {
-        self.rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 
     public static func < (lhs: BOCode, rhs: BOCode) -> Bool { lhs.rawValue < rhs.rawValue }
 

@@ -3,21 +3,10 @@
 /// Derived from the BO code and the externalId of the record that created the instance, not
 /// drawn at random: a consumer killed and restarted creates the very same id it would have
 /// created in a clean run, so the store and the published events come out identical.
-public struct BoiID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+public struct BoiID: StringIdentifier, Comparable {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 
     public static func < (lhs: BoiID, rhs: BoiID) -> Bool { lhs.rawValue < rhs.rawValue }
 

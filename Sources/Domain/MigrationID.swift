@@ -2,21 +2,10 @@
 ///
 /// Every claim gets a new id, so a migration taken over after its claimer died is a new migration
 /// in the journal, and "exactly once per migration" can be checked by id.
-public struct MigrationID: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+public struct MigrationID: StringIdentifier {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 
     /// A new id: `mig-` followed by a random lower-case UUID.
     public static func generate() -> MigrationID {
