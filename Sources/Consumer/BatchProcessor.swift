@@ -1,6 +1,5 @@
 import Config
 import Domain
-import Foundation
 import Kafka
 import Logging
 import Store
@@ -63,8 +62,7 @@ struct BatchProcessor: Sendable {
             fresh.append(message)
             moves[message.partition] = (stored[message.partition], ends[message.partition] ?? message.offset + 1)
         }
-        let decoder = JSONDecoder()
-        let decoded = fresh.map { DecodedMessage.decode($0, decoder: decoder) }
+        let decoded = fresh.map(DecodedMessage.decode)
         var set = try load(decoded, in: transaction)
         var changes = StoreChanges()
         for message in decoded {
@@ -79,7 +77,7 @@ struct BatchProcessor: Sendable {
                 set.rejectUnreadable(rejection)
             }
         }
-        try collect(set, into: &changes, moves: moves)
+        collect(set, into: &changes, moves: moves)
         let lastOutboxID = try transaction.apply(changes)
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
