@@ -103,12 +103,10 @@ public final class InMigrationConsumer: Sendable {
             let committed = try consumer.committed(
                 (0..<partitions).map { TopicPartition(topic: topic, partition: $0) }, timeout: .seconds(10))
             let positions = Dictionary(uniqueKeysWithValues: committed.map { ($0.partition, $0.offset) })
-            for partition in 0..<partitions {
-                let (low, high) = try consumer.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
-                let position = positions[partition].flatMap { $0 >= 0 ? $0 : nil } ?? low
-                if position < high { return false }
+            let watermarks = try consumer.watermarks(topic: topic, partitions: Array(0..<partitions), timeout: .seconds(10))
+            return watermarks.allSatisfy { partition, watermarks in
+                (positions[partition].flatMap { $0 >= 0 ? $0 : nil } ?? watermarks.low) >= watermarks.high
             }
-            return true
         }
     }
 
