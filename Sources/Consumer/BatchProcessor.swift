@@ -23,8 +23,8 @@ struct BatchProcessor: Sendable {
     struct Outcome: Sendable {
         /// The Kafka offsets to commit once the outbox is published: next offset per partition.
         var offsets: [TopicPartitionOffset]
-        /// The highest outbox id the batch wrote (nil: none).
-        var lastOutboxID: Int64?
+        /// The outgoing messages the batch wrote, with their outbox ids, in outbox order.
+        var outbox: [OutboxMessage]
         var records: Int
         var skipped: Int
     }
@@ -78,10 +78,11 @@ struct BatchProcessor: Sendable {
             }
         }
         collect(set, into: &changes, moves: moves)
-        let lastOutboxID = try transaction.apply(changes)
+        var outbox = changes.outbox
+        for (index, id) in try transaction.apply(changes).enumerated() { outbox[index].id = id }
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
-            offsets: offsets.sorted { $0.partition < $1.partition }, lastOutboxID: lastOutboxID,
+            offsets: offsets.sorted { $0.partition < $1.partition }, outbox: outbox,
             records: fresh.count, skipped: messages.count - fresh.count)
     }
 

@@ -43,6 +43,10 @@ public final class InMigrationConsumer: Sendable {
 
     /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left and the
     /// outbox is empty.
+    ///
+    /// Rounds overlap by one step: while the broker acknowledges a batch's events, the next batch
+    /// is polled and applied; the batch's offsets are committed once its events are acknowledged.
+    /// Cancelled, it leaves the last batch's offsets uncommitted; its redelivery is a no-op.
     public func run(untilIdle: Bool = false) async throws {
         let consumer = self.consumer
         let topic = self.topic
@@ -51,11 +55,14 @@ public final class InMigrationConsumer: Sendable {
             try await kafka.run { try consumer.subscribe([topic]) }
         }
         try await relay.drain()
+        var unsettled: Unsettled?
         var idleRounds = 0
         while !Task.isCancelled {
             let batchSize = self.batchSize
             let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
             if polled.messages.isEmpty {
+                try await settle(unsettled)
+                unsettled = nil
                 try await relay.drain()
                 if untilIdle {
                     idleRounds += 1
@@ -64,24 +71,45 @@ public final class InMigrationConsumer: Sendable {
                 continue
             }
             idleRounds = 0
-            try await round(polled.messages)
+            unsettled = try await round(polled.messages, after: unsettled)
         }
     }
 
-    /// One batch: apply, publish, commit.
-    func round(_ messages: [KafkaMessage]) async throws {
+    /// A batch applied and its events sent, whose offsets wait for the acknowledgements.
+    struct Unsettled: Sendable {
+        var publication: OutboxRelay.Publication
+        var offsets: [TopicPartitionOffset]
+    }
+
+    /// One batch: apply; settle the previous batch; publish. Returns the batch when its events
+    /// are still on their way, after committing its offsets when they are not.
+    func round(_ messages: [KafkaMessage], after previous: Unsettled?) async throws -> Unsettled? {
         let outcome = try await processor.process(messages)
-        if let last = outcome.lastOutboxID {
+        try await settle(previous)
+        logger.debug(
+            "batch applied",
+            metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)"])
+        if let publication = try await relay.publish(outcome.outbox) {
+            return Unsettled(publication: publication, offsets: outcome.offsets)
+        }
+        if let last = outcome.outbox.last?.id {
             try await relay.awaitPublished(upTo: last)
         }
+        try await commit(outcome.offsets)
+        return nil
+    }
+
+    /// Waits for a batch's events, then commits its offsets.
+    private func settle(_ batch: Unsettled?) async throws {
+        guard let batch else { return }
+        try await relay.settle(batch.publication)
+        try await commit(batch.offsets)
+    }
+
+    private func commit(_ offsets: [TopicPartitionOffset]) async throws {
+        guard !offsets.isEmpty else { return }
         let consumer = self.consumer
-        let offsets = outcome.offsets
-        if !offsets.isEmpty {
-            try await kafka.run { try consumer.commit(offsets) }
-        }
-        logger.debug(
-            "batch committed",
-            metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(offsets.count)"])
+        try await kafka.run { try consumer.commit(offsets) }
     }
 
     /// `isIdle`, where a broker that cannot answer right now (say, mid-rebalance) means "not yet".

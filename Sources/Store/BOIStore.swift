@@ -65,9 +65,9 @@ public protocol BOIStoreTransaction {
     func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
 
     /// Writes every change of the batch.
-    /// - Returns: the highest outbox id written, `nil` when the batch wrote no outgoing message.
+    /// - Returns: the ids the store gave `changes.outbox`, in the same (ascending) order.
     /// - Throws: ``StoreConflict`` for a unique-key clash or a moved position.
-    func apply(_ changes: StoreChanges) throws -> Int64?
+    func apply(_ changes: StoreChanges) throws -> [Int64]
 }
 
 /// A catalog entry as a CO field names it (the domain's type, under the name the store uses).
