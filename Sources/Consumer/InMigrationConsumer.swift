@@ -81,14 +81,30 @@ public final class InMigrationConsumer: Sendable {
         var offsets: [TopicPartitionOffset]
     }
 
-    /// One batch: apply; settle the previous batch; publish. Returns the batch when its events
-    /// are still on their way, after committing its offsets when they are not.
+    /// One polled batch, in as many transactions as the processor needs: apply; settle the
+    /// previous transaction's batch; publish. Returns the last one when its events are still on
+    /// their way.
     func round(_ messages: [KafkaMessage], after previous: Unsettled?) async throws -> Unsettled? {
-        let outcome = try await processor.process(messages)
-        try await settle(previous)
-        logger.debug(
-            "batch applied",
-            metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)"])
+        var unsettled = previous
+        var messages = messages
+        repeat {
+            let outcome = try await processor.process(messages)
+            try await settle(unsettled)
+            logger.debug(
+                "batch applied",
+                metadata: [
+                    "records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)",
+                    "left": "\(outcome.remainder.count)",
+                ])
+            unsettled = try await publish(outcome)
+            messages = outcome.remainder
+        } while !messages.isEmpty
+        return unsettled
+    }
+
+    /// Sends an applied batch's events; returns the batch when they are still on their way,
+    /// after committing its offsets when they are not.
+    private func publish(_ outcome: BatchProcessor.Outcome) async throws -> Unsettled? {
         if let publication = try await relay.publish(outcome.outbox) {
             return Unsettled(publication: publication, offsets: outcome.offsets)
         }

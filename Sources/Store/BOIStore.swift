@@ -54,6 +54,9 @@ public protocol BOIStoreTransaction {
     /// Parked references waiting for any of these targets.
     func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference]
 
+    /// How many parked references wait for each of these business objects (absent: none).
+    /// Not locked: it only sizes the work of a batch.
+    func parkedReferenceCounts(waitingFor keys: [BOKey]) throws -> [BOKey: Int]
     /// Parked references that records of this migration left.
     func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
 
