@@ -60,6 +60,7 @@ public final class InMigrationConsumer: Sendable {
         while !Task.isCancelled {
             let batchSize = self.batchSize
             let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
+            unsettled?.drop(revoked: polled.revoked)
             if polled.messages.isEmpty {
                 try await settle(unsettled)
                 unsettled = nil
@@ -79,6 +80,15 @@ public final class InMigrationConsumer: Sendable {
     struct Unsettled: Sendable {
         var publication: OutboxRelay.Publication
         var offsets: [TopicPartitionOffset]
+
+        /// Partitions revoked meanwhile are no longer this member's to commit (a commit in a
+        /// rebalance fails): their next owner gets the batch again, and its stored positions
+        /// make that a no-op.
+        mutating func drop(revoked: [TopicPartition]) {
+            guard !revoked.isEmpty else { return }
+            let revoked = Set(revoked)
+            offsets.removeAll { revoked.contains($0.topicPartition) }
+        }
     }
 
     /// One polled batch, in as many transactions as the processor needs: apply; settle the
