@@ -38,13 +38,14 @@ struct BatchProcessor: Sendable {
     }
 
     func process(_ messages: [KafkaMessage]) async throws -> Outcome {
+        let decoded = await DecodedMessage.decode(messages)
         var attempt = 0
         while true {
             attempt += 1
             do {
                 let processor = self
                 return try await store.transaction { transaction in
-                    try processor.apply(messages, in: transaction)
+                    try processor.apply(messages, decoded: decoded, in: transaction)
                 }
             } catch let conflict as StoreConflict where attempt < maxAttempts {
                 logger.notice(
@@ -55,13 +56,16 @@ struct BatchProcessor: Sendable {
         }
     }
 
-    private func apply(_ batch: [KafkaMessage], in transaction: any BOIStoreTransaction) throws -> Outcome {
+    /// - Parameter all: `batch` decoded, message by message.
+    private func apply(
+        _ batch: [KafkaMessage], decoded all: [DecodedMessage], in transaction: any BOIStoreTransaction
+    ) throws -> Outcome {
         let topic = topics.inMigration
         let partitions = Array(Set(batch.map(\.partition))).sorted()
         let stored = try transaction.positions(group: group, topic: topic, partitions: partitions)
         let isFresh = batch.map { message in stored[message.partition].map { message.offset >= $0 } ?? true }
         let freshIndices = isFresh.indices.filter { isFresh[$0] }
-        var decoded = freshIndices.map { DecodedMessage.decode(batch[$0]) }
+        var decoded = freshIndices.map { all[$0] }
         // The messages this transaction takes: all, or those before the first fresh one it leaves.
         var taken = batch.count
         let limit = try resolvingLimit(decoded, in: transaction)

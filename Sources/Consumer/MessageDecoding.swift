@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Kafka
 
 /// A message of `IN_MIGRATION`, decoded, or refused with the reason.
@@ -6,6 +7,23 @@ enum DecodedMessage: Sendable {
     case record(RecordMessage, raw: [UInt8])
     case marker(RefCheckMarker)
     case malformed(Rejection)
+
+    /// Decodes a batch, in one task per core: parsing is the largest part of a batch's work
+    /// that needs no store, and done before the transaction it keeps the store's thread idle
+    /// for less time.
+    static func decode(_ messages: [KafkaMessage]) async -> [DecodedMessage] {
+        let chunkCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, messages.count / 256))
+        let chunkSize = (messages.count + chunkCount - 1) / max(chunkCount, 1)
+        return await withTaskGroup(of: (Int, [DecodedMessage]).self) { group in
+            for chunk in 0..<chunkCount {
+                let part = messages[min(chunk * chunkSize, messages.count)..<min((chunk + 1) * chunkSize, messages.count)]
+                group.addTask { (chunk, part.map(decode)) }
+            }
+            var parts = [[DecodedMessage]](repeating: [], count: chunkCount)
+            for await (chunk, decoded) in group { parts[chunk] = decoded }
+            return parts.flatMap { $0 }
+        }
+    }
 
     /// Decodes one message; a message that is not one of ours is refused, never dropped.
     static func decode(_ message: KafkaMessage) -> DecodedMessage {
