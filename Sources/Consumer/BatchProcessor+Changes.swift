@@ -1,6 +1,5 @@
 import Config
 import Domain
-import Foundation
 import Store
 
 extension BatchProcessor {
@@ -8,9 +7,7 @@ extension BatchProcessor {
     /// letters as outbox messages in the order they happened.
     func collect(
         _ set: WorkingSet, into changes: inout StoreChanges, moves: [Int32: (from: Int64?, to: Int64)]
-    ) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    ) {
         changes.instances = set.changedOrder.compactMap { set.instances[$0] }
         changes.created = set.created
         changes.touched = set.touched.sorted()
@@ -21,7 +18,7 @@ extension BatchProcessor {
         for event in set.events {
             changes.outbox.append(
                 OutboxMessage(
-                    topic: topics.boi, key: Array(event.boiId.rawValue.utf8), value: Array(try encoder.encode(event))))
+                    topic: topics.boi, key: Array(event.boiId.rawValue.utf8), value: event.json))
         }
         for rejection in set.rejections {
             changes.outbox.append(OutboxMessage(topic: topics.deadLetter, key: nil, value: rejection.raw))

@@ -1,6 +1,5 @@
 import Config
 import Domain
-import Foundation
 import Kafka
 import Logging
 import Store
@@ -20,27 +19,36 @@ struct BatchProcessor: Sendable {
     let logger: Logger
     /// How often a batch is retried after a conflict with another writer.
     var maxAttempts = 8
+    /// How many parked references one transaction resolves, at most (unless its first record
+    /// alone has more). Each loads and rewrites the instance that waits and publishes an event
+    /// for it: a batch of targets that thousands of records wait for would otherwise hold all
+    /// of them at once.
+    var maxResolutions = 5_000
 
     /// What a committed batch leaves to do.
     struct Outcome: Sendable {
         /// The Kafka offsets to commit once the outbox is published: next offset per partition.
         var offsets: [TopicPartitionOffset]
-        /// The highest outbox id the batch wrote (nil: none).
-        var lastOutboxID: Int64?
+        /// The outgoing messages the batch wrote, with their outbox ids, in outbox order.
+        var outbox: [OutboxMessage]
         var records: Int
         var skipped: Int
-        /// The batch's counters per migration and in-table.
+        /// The batch's messages left for another transaction: those after the first
+        /// ``maxResolutions`` resolutions, in order.
+        var remainder: [KafkaMessage]
+        /// The transaction's counters per migration and in-table.
         var stats: [StatsKey: ConsumeStats]
     }
 
     func process(_ messages: [KafkaMessage]) async throws -> Outcome {
+        let decoded = await DecodedMessage.decode(messages)
         var attempt = 0
         while true {
             attempt += 1
             do {
                 let processor = self
                 return try await store.transaction { transaction in
-                    try processor.apply(messages, in: transaction)
+                    try processor.apply(messages, decoded: decoded, in: transaction)
                 }
             } catch let conflict as StoreConflict where attempt < maxAttempts {
                 logger.notice(
@@ -51,28 +59,38 @@ struct BatchProcessor: Sendable {
         }
     }
 
-    private func apply(_ messages: [KafkaMessage], in transaction: any BOIStoreTransaction) throws -> Outcome {
+    /// - Parameter all: `batch` decoded, message by message.
+    private func apply(
+        _ batch: [KafkaMessage], decoded all: [DecodedMessage], in transaction: any BOIStoreTransaction
+    ) throws -> Outcome {
         let topic = topics.inMigration
-        let partitions = Array(Set(messages.map(\.partition))).sorted()
+        let partitions = Array(Set(batch.map(\.partition))).sorted()
         let stored = try transaction.positions(group: group, topic: topic, partitions: partitions)
+        let isFresh = batch.map { message in stored[message.partition].map { message.offset >= $0 } ?? true }
+        let freshIndices = isFresh.indices.filter { isFresh[$0] }
+        var decoded = freshIndices.map { all[$0] }
+        // The messages this transaction takes: all, or those before the first fresh one it leaves.
+        var taken = batch.count
+        let limit = try resolvingLimit(decoded, in: transaction)
+        if limit < decoded.count {
+            decoded.removeSubrange(limit...)
+            taken = freshIndices[limit]
+        }
+        let messages = batch[..<taken]
         // Kafka gets the batch's end per partition even where the store was already past it (a
         // redelivery): otherwise the group's committed offsets would lag behind for ever.
         var ends: [Int32: Int64] = [:]
         var moves: [Int32: (from: Int64?, to: Int64)] = [:]
-        var fresh: [KafkaMessage] = []
         var gaps: [OffsetGap] = []
-        for message in messages {
+        for (message, fresh) in zip(messages, isFresh) {
             if ends[message.partition] == nil, let position = stored[message.partition], message.offset > position {
                 gaps.append(
                     OffsetGap(group: group, topic: topic, partition: message.partition, from: position, to: message.offset))
             }
             ends[message.partition] = max(ends[message.partition] ?? 0, message.offset + 1)
-            if let position = stored[message.partition], message.offset < position { continue }
-            fresh.append(message)
+            guard fresh else { continue }
             moves[message.partition] = (stored[message.partition], ends[message.partition] ?? message.offset + 1)
         }
-        let decoder = JSONDecoder()
-        let decoded = fresh.map { DecodedMessage.decode($0, decoder: decoder) }
         var set = try load(decoded, in: transaction)
         var changes = StoreChanges()
         for message in decoded {
@@ -87,7 +105,7 @@ struct BatchProcessor: Sendable {
                 set.rejectUnreadable(rejection)
             }
         }
-        try collect(set, into: &changes, moves: moves)
+        collect(set, into: &changes, moves: moves)
         changes.gaps = gaps
         for gap in gaps {
             logger.critical(
@@ -96,11 +114,33 @@ struct BatchProcessor: Sendable {
                     "topic": "\(gap.topic)", "partition": "\(gap.partition)", "from": "\(gap.from)", "to": "\(gap.to)",
                 ])
         }
-        let lastOutboxID = try transaction.apply(changes)
+        var outbox = changes.outbox
+        for (index, id) in try transaction.apply(changes).enumerated() { outbox[index].id = id }
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
-            offsets: offsets.sorted { $0.partition < $1.partition }, lastOutboxID: lastOutboxID,
-            records: fresh.count, skipped: messages.count - fresh.count, stats: changes.stats)
+            offsets: offsets.sorted { $0.partition < $1.partition }, outbox: outbox,
+            records: decoded.count, skipped: messages.count - decoded.count, remainder: Array(batch[taken...]),
+            stats: changes.stats)
+    }
+
+    /// How many of the decoded messages one transaction takes: all, unless the parked
+    /// references waiting for their records pass ``maxResolutions``; then those before the
+    /// record that passes it (at least one).
+    private func resolvingLimit(_ decoded: [DecodedMessage], in transaction: any BOIStoreTransaction) throws -> Int {
+        let targets = assembler.referenceTargets
+        let keys = decoded.enumerated().compactMap { index, message -> (index: Int, key: BOKey)? in
+            guard case .record(let record, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
+            else { return nil }
+            return (index, key)
+        }
+        guard !keys.isEmpty else { return decoded.count }
+        let counts = try transaction.parkedReferenceCounts(waitingFor: keys.map(\.key))
+        var total = 0
+        for (index, key) in keys {
+            total += counts[key] ?? 0
+            if total > maxResolutions { return max(index, 1) }
+        }
+        return decoded.count
     }
 
     /// Reads and locks everything the batch's records touch: a handful of round trips.

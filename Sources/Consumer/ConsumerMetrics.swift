@@ -3,10 +3,8 @@ import Metrics
 
 /// What the consume stage reports to the metrics system (Prometheus at `/metrics`).
 enum ConsumerMetrics {
-    /// Records consumed and rejected per BO, and how long the batch's stages took.
-    static func batch(
-        _ stats: [StatsKey: ConsumeStats], mapping: MigrationMapping, apply: Duration, publish: Duration
-    ) {
+    /// Records consumed and rejected per BO, and how long the transaction took.
+    static func applied(_ stats: [StatsKey: ConsumeStats], mapping: MigrationMapping, duration: Duration) {
         var byBO: [String: ConsumeStats] = [:]
         for (key, value) in stats {
             let bo = mapping.tables.first { $0.table == key.table }?.bo.rawValue ?? key.table
@@ -20,9 +18,13 @@ enum ConsumerMetrics {
             }
         }
         Metrics.Timer(label: "inmigration_stage_duration_seconds", dimensions: [("stage", "consume_batch")])
-            .recordNanoseconds(apply.nanoseconds)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// How long a batch's offsets waited for its events' acknowledgements.
+    static func settled(waited: Duration) {
         Metrics.Timer(label: "inmigration_stage_duration_seconds", dimensions: [("stage", "publish_batch")])
-            .recordNanoseconds(publish.nanoseconds)
+            .recordNanoseconds(waited.nanoseconds)
     }
 }
 

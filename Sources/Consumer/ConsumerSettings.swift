@@ -4,6 +4,10 @@ import Config
 ///
 /// Offsets are never committed automatically: the consumer commits a batch's offsets itself, and
 /// only after the store holds the batch and its events are on the broker.
+///
+/// The prefetch is bounded so that memory stays flat however large the load: librdkafka's
+/// default keeps up to 64 MiB of messages queued and fetches up to 50 MiB at once, several
+/// times what the consumer needs to have its next batches (of ~2 MiB) ready.
 public enum ConsumerSettings {
     /// - Throws: ``ConfigurationError`` when no bootstrap address is configured.
     public static func properties(for configuration: InMigrationConfiguration) throws -> [String: String] {
@@ -15,6 +19,8 @@ public enum ConsumerSettings {
             "enable.auto.offset.store": "false",
             "auto.offset.reset": "earliest",
             "fetch.wait.max.ms": "100",
+            "queued.max.messages.kbytes": "8192",
+            "fetch.max.bytes": "4194304",
             "session.timeout.ms": "10000",
             "heartbeat.interval.ms": "1000",
         ]

@@ -43,6 +43,10 @@ public final class InMigrationConsumer: Sendable {
 
     /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left, the
     /// outbox is empty and `finished` agrees (it is asked only when the rest holds).
+    ///
+    /// Rounds overlap by one step: while the broker acknowledges a batch's events, the next batch
+    /// is polled and applied; the batch's offsets are committed once its events are acknowledged.
+    /// Cancelled, it leaves the last batch's offsets uncommitted; its redelivery is a no-op.
     public func run(untilIdle: Bool = false, finished: @Sendable () async -> Bool = { true }) async throws {
         let consumer = self.consumer
         let topic = self.topic
@@ -51,11 +55,15 @@ public final class InMigrationConsumer: Sendable {
             try await kafka.run { try consumer.subscribe([topic]) }
         }
         try await relay.drain()
+        var unsettled: Unsettled?
         var idleRounds = 0
         while !Task.isCancelled {
             let batchSize = self.batchSize
             let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
+            unsettled?.drop(revoked: polled.revoked)
             if polled.messages.isEmpty {
+                try await settle(unsettled)
+                unsettled = nil
                 try await relay.drain()
                 if untilIdle {
                     idleRounds += 1
@@ -64,29 +72,75 @@ public final class InMigrationConsumer: Sendable {
                 continue
             }
             idleRounds = 0
-            try await round(polled.messages)
+            unsettled = try await round(polled.messages, after: unsettled)
         }
     }
 
-    /// One batch: apply, publish, commit.
-    func round(_ messages: [KafkaMessage]) async throws {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let outcome = try await processor.process(messages)
-        let applied = clock.now
-        if let last = outcome.lastOutboxID {
+    /// A batch applied and its events sent, whose offsets wait for the acknowledgements.
+    struct Unsettled: Sendable {
+        var publication: OutboxRelay.Publication
+        var offsets: [TopicPartitionOffset]
+
+        /// Partitions revoked meanwhile are no longer this member's to commit (a commit in a
+        /// rebalance fails): their next owner gets the batch again, and its stored positions
+        /// make that a no-op.
+        mutating func drop(revoked: [TopicPartition]) {
+            guard !revoked.isEmpty else { return }
+            let revoked = Set(revoked)
+            offsets.removeAll { revoked.contains($0.topicPartition) }
+        }
+    }
+
+    /// One polled batch, in as many transactions as the processor needs: apply; settle the
+    /// previous transaction's batch; publish. Returns the last one when its events are still on
+    /// their way.
+    func round(_ messages: [KafkaMessage], after previous: Unsettled?) async throws -> Unsettled? {
+        var unsettled = previous
+        var messages = messages
+        repeat {
+            let started = ContinuousClock.now
+            let outcome = try await processor.process(messages)
+            ConsumerMetrics.applied(
+                outcome.stats, mapping: processor.assembler.mapping, duration: ContinuousClock.now - started)
+            try await settle(unsettled)
+            logger.debug(
+                "batch applied",
+                metadata: [
+                    "records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)",
+                    "left": "\(outcome.remainder.count)",
+                ])
+            unsettled = try await publish(outcome)
+            messages = outcome.remainder
+        } while !messages.isEmpty
+        return unsettled
+    }
+
+    /// Sends an applied batch's events; returns the batch when they are still on their way,
+    /// after committing its offsets when they are not.
+    private func publish(_ outcome: BatchProcessor.Outcome) async throws -> Unsettled? {
+        if let publication = try await relay.publish(outcome.outbox) {
+            return Unsettled(publication: publication, offsets: outcome.offsets)
+        }
+        if let last = outcome.outbox.last?.id {
             try await relay.awaitPublished(upTo: last)
         }
-        ConsumerMetrics.batch(
-            outcome.stats, mapping: processor.assembler.mapping, apply: applied - started, publish: clock.now - applied)
+        try await commit(outcome.offsets)
+        return nil
+    }
+
+    /// Waits for a batch's events, then commits its offsets.
+    private func settle(_ batch: Unsettled?) async throws {
+        guard let batch else { return }
+        let started = ContinuousClock.now
+        try await relay.settle(batch.publication)
+        ConsumerMetrics.settled(waited: ContinuousClock.now - started)
+        try await commit(batch.offsets)
+    }
+
+    private func commit(_ offsets: [TopicPartitionOffset]) async throws {
+        guard !offsets.isEmpty else { return }
         let consumer = self.consumer
-        let offsets = outcome.offsets
-        if !offsets.isEmpty {
-            try await kafka.run { try consumer.commit(offsets) }
-        }
-        logger.debug(
-            "batch committed",
-            metadata: ["records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(offsets.count)"])
+        try await kafka.run { try consumer.commit(offsets) }
     }
 
     /// `isIdle`, where a broker that cannot answer right now (say, mid-rebalance) means "not yet".
@@ -108,12 +162,10 @@ public final class InMigrationConsumer: Sendable {
             let committed = try consumer.committed(
                 (0..<partitions).map { TopicPartition(topic: topic, partition: $0) }, timeout: .seconds(10))
             let positions = Dictionary(uniqueKeysWithValues: committed.map { ($0.partition, $0.offset) })
-            for partition in 0..<partitions {
-                let (low, high) = try consumer.watermarks(topic: topic, partition: partition, timeout: .seconds(10))
-                let position = positions[partition].flatMap { $0 >= 0 ? $0 : nil } ?? low
-                if position < high { return false }
+            let watermarks = try consumer.watermarks(topic: topic, partitions: Array(0..<partitions), timeout: .seconds(10))
+            return watermarks.allSatisfy { partition, watermarks in
+                (positions[partition].flatMap { $0 >= 0 ? $0 : nil } ?? watermarks.low) >= watermarks.high
             }
-            return true
         }
     }
 

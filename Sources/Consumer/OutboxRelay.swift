@@ -9,6 +9,12 @@ import Synchronization
 /// Only one process relays at a time (the store grants the lease), so the events of one instance
 /// reach `BOI` in the order of their versions. A crash between publishing and removing publishes
 /// those messages again after the restart: exact repeats, with the same event id.
+///
+/// Two ways: ``drain()`` reads the outbox back and waits for each chunk's acknowledgements;
+/// ``publish(_:)`` sends a batch that was just committed from memory and leaves the wait to
+/// ``settle(_:)``, so the consumer can work on the next batch meanwhile. A publication must be
+/// settled before the next `drain`, `awaitPublished` or `publish`: until then its messages are
+/// still in the outbox, and reading them back would send them twice.
 final class OutboxRelay: Sendable {
     let store: any BOIStore
     let producer: KafkaProducer
@@ -38,15 +44,50 @@ final class OutboxRelay: Sendable {
                 try producer.send(topic: message.topic, key: message.key, value: message.value, tag: tag)
             }
             let tally = await producer.awaitDelivery(tag: tag, expected: pending.count, timeout: timeout)
-            guard tally.failed == 0, tally.acknowledged == pending.count else {
-                throw OutboxError(
-                    message:
-                        "\(pending.count - tally.acknowledged) of \(pending.count) outbox messages were not acknowledged: \(tally.firstError.map { "\($0)" } ?? "timed out")"
-                )
-            }
+            try Self.check(tally, expected: pending.count)
             try await store.removeOutbox(pending.map(\.id))
             published += pending.count
         }
+    }
+
+    /// Messages sent by ``publish(_:)`` whose acknowledgements are still to be awaited.
+    struct Publication: Sendable {
+        let tag: UInt64
+        /// Their outbox ids, to remove once acknowledged.
+        let ids: [Int64]
+    }
+
+    /// Sends a just-committed batch's outbox messages from memory, without reading them back —
+    /// if they are next in outbox order: this process holds the relay lease and nothing older
+    /// waits in the outbox. An instance's earlier event, written by another transaction, was
+    /// committed before this batch could lock the instance, so the check sees it.
+    /// - Parameter messages: the batch's messages with their outbox ids, ascending.
+    /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batch must go
+    ///   through ``awaitPublished(upTo:)`` instead.
+    func publish(_ messages: [OutboxMessage]) async throws -> Publication? {
+        guard let first = messages.first?.id, try await store.acquireOutboxRelay(),
+            try await !store.outboxHasPending(upTo: first - 1)
+        else { return nil }
+        let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
+        do {
+            for message in messages {
+                try producer.send(topic: message.topic, key: message.key, value: message.value, tag: tag)
+            }
+        } catch {
+            producer.forget(tag: tag)
+            throw error
+        }
+        return Publication(tag: tag, ids: messages.map(\.id))
+    }
+
+    /// Waits until the broker acknowledged every message of `publication`, then removes them
+    /// from the outbox.
+    /// - Throws: ``OutboxError`` when some were not acknowledged; they stay in the outbox.
+    func settle(_ publication: Publication) async throws {
+        defer { producer.forget(tag: publication.tag) }
+        let tally = await producer.awaitDelivery(tag: publication.tag, expected: publication.ids.count, timeout: timeout)
+        try Self.check(tally, expected: publication.ids.count)
+        try await store.removeOutbox(publication.ids)
     }
 
     /// Waits until every outbox message up to `id` is published — by this process or by the one
@@ -57,6 +98,17 @@ final class OutboxRelay: Sendable {
             guard try await store.outboxHasPending(upTo: id) else { return }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+}
+
+extension OutboxRelay {
+    /// - Throws: ``OutboxError`` unless all `expected` messages were acknowledged.
+    fileprivate static func check(_ tally: DeliveryTally, expected: Int) throws {
+        guard tally.failed != 0 || tally.acknowledged != expected else { return }
+        throw OutboxError(
+            message:
+                "\(expected - tally.acknowledged) of \(expected) outbox messages were not acknowledged: \(tally.firstError.map { "\($0)" } ?? "timed out")"
+        )
     }
 }
 

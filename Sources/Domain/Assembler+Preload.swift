@@ -84,6 +84,19 @@ extension Assembler {
         return dangling.sorted { ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1) }
     }
 
+    /// The instance a record is for; `nil` when its table is not mapped or it has no externalId
+    /// (such a record is refused).
+    public func key(of record: RecordMessage) -> BOKey? {
+        guard let table = tables[record.table], let externalId = record.externalId else { return nil }
+        return BOKey(bo: table.bo, externalId: externalId)
+    }
+
+    /// The BOs that references of the mapping point at: records of other BOs resolve no parked
+    /// reference.
+    public var referenceTargets: Set<BOCode> {
+        Set(mapping.tables.flatMap { $0.references.map(\.target) })
+    }
+
     /// The pseudo-table under which the reference check counts what it resolves.
     public static let referenceCheckTable = "(reference check)"
 }

@@ -14,12 +14,21 @@ public struct BoiID: StringIdentifier, Comparable {
     public static func derived(from key: BOKey) -> BoiID {
         var hash: UInt128 = 0x6c62272e07bb014262b821756295c58d
         let prime: UInt128 = 0x0000000001000000000000000000013B
-        for byte in key.bo.rawValue.utf8 + [0] + key.externalId.utf8 {
+        func mix(_ byte: UInt8) {
             hash ^= UInt128(byte)
             hash = hash &* prime
         }
-        let hex = String(hash, radix: 16)
-        return BoiID(rawValue: "boi-" + String(repeating: "0", count: 32 - hex.count) + hex)
+        for byte in key.bo.rawValue.utf8 { mix(byte) }
+        mix(0)
+        for byte in key.externalId.utf8 { mix(byte) }
+        // Digit by digit: every new instance derives its id, and `String(_:radix:)` on a
+        // 128-bit integer cost as much as the rest of creating it.
+        let digits = Array("0123456789abcdef".utf8)
+        var text = Array("boi-".utf8)
+        for shift in stride(from: 124, through: 0, by: -4) {
+            text.append(digits[Int(truncatingIfNeeded: hash >> UInt128(shift)) & 0xF])
+        }
+        return BoiID(rawValue: String(decoding: text, as: UTF8.self))
     }
 }
 

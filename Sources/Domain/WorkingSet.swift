@@ -14,7 +14,11 @@ public struct WorkingSet: Sendable {
     /// Unique-key values → the instance holding them.
     var uniqueOwners: [UniqueSlot: BoiID] = [:]
     /// Parked references known to this batch (loaded, or parked by it), by slot.
-    public internal(set) var parked: [ParkedReference.Slot: ParkedReference] = [:]
+    public private(set) var parked: [ParkedReference.Slot: ParkedReference] = [:]
+    /// The slots of `parked` by field and by target: every record looks up both, and a scan of
+    /// `parked` per record made a batch quadratic in its parked references.
+    private var slotsByField: [ReferenceField: Set<ParkedReference.Slot>] = [:]
+    private var slotsByTarget: [ParkedReference.Target: Set<ParkedReference.Slot>] = [:]
     /// Catalog entry ids.
     var catalog: [CatalogEntryKey: String] = [:]
 
@@ -57,7 +61,7 @@ public struct WorkingSet: Sendable {
         }
         for reference in parked where self.parked[reference.slot] == nil && !unparkedSlots.contains(reference.slot) {
             if clearedFields.contains(ReferenceField(source: reference.source, field: reference.field)) { continue }
-            self.parked[reference.slot] = reference
+            setParked(reference)
             loadedSlots.insert(reference.slot)
         }
         self.catalog.merge(catalog) { current, _ in current }
@@ -97,22 +101,39 @@ public struct WorkingSet: Sendable {
     }
 
     mutating func park(_ reference: ParkedReference) {
-        parked[reference.slot] = reference
+        setParked(reference)
         parkedSlots.insert(reference.slot)
     }
 
     mutating func unpark(_ slot: ParkedReference.Slot) {
-        parked[slot] = nil
+        removeParked(slot)
         parkedSlots.remove(slot)
         if loadedSlots.contains(slot) { unparkedSlots.insert(slot) }
     }
 
     /// Drops every parking of a field: the record sets the field anew.
     mutating func clearParking(_ field: ReferenceField) {
-        for slot in parked.keys where slot.source == field.source && slot.field == field.field {
+        for slot in slotsByField[field] ?? [] {
             unpark(slot)
         }
         clearedFields.insert(field)
+    }
+
+    /// Puts a reference in its slot, keeping the indexes in step.
+    private mutating func setParked(_ reference: ParkedReference) {
+        removeParked(reference.slot)
+        parked[reference.slot] = reference
+        slotsByField[ReferenceField(source: reference.source, field: reference.field), default: []].insert(reference.slot)
+        slotsByTarget[reference.target, default: []].insert(reference.slot)
+    }
+
+    private mutating func removeParked(_ slot: ParkedReference.Slot) {
+        guard let reference = parked.removeValue(forKey: slot) else { return }
+        let field = ReferenceField(source: slot.source, field: slot.field)
+        slotsByField[field]?.remove(slot)
+        if slotsByField[field]?.isEmpty == true { slotsByField[field] = nil }
+        slotsByTarget[reference.target]?.remove(slot)
+        if slotsByTarget[reference.target]?.isEmpty == true { slotsByTarget[reference.target] = nil }
     }
 
     mutating func publish(_ event: BOIEvent) { events.append(event) }
@@ -126,7 +147,7 @@ public struct WorkingSet: Sendable {
     mutating func warn(_ error: RecordError) { warnings.append(error) }
 
     func waiting(for target: ParkedReference.Target) -> [ParkedReference] {
-        parked.values.filter { $0.target == target }
+        (slotsByTarget[target] ?? []).compactMap { parked[$0] }
             .sorted { ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1) }
     }
 

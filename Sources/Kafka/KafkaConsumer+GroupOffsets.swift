@@ -1,3 +1,5 @@
+import CRdKafka
+
 /// Where one consumer group stands on one partition, read fresh from the broker.
 public struct PartitionOffsets: Hashable, Sendable, Codable {
     public var partition: Int32
@@ -26,8 +28,11 @@ extension KafkaConsumer {
         let committed = try self.committed(
             (0..<count).map { TopicPartition(topic: topic, partition: $0) }, timeout: timeout)
         let byPartition = Dictionary(committed.map { ($0.partition, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let watermarks = try self.watermarks(topic: topic, partitions: Array(0..<count), timeout: timeout)
         return try (0..<count).map { partition in
-            let (low, high) = try watermarks(topic: topic, partition: partition, timeout: timeout)
+            guard let (low, high) = watermarks[partition] else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, message: "no offsets for \(topic)[\(partition)]")
+            }
             let offset = byPartition[partition].flatMap { $0 >= 0 ? $0 : nil }
             return PartitionOffsets(partition: partition, logStart: low, end: high, committed: offset)
         }

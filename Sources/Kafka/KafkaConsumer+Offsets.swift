@@ -42,6 +42,13 @@ extension KafkaConsumer {
         try client.watermarks(topic: topic, partition: partition, timeout: timeout)
     }
 
+    /// Low and high watermarks of several partitions, fresh from their leaders, in two requests
+    /// per leader (see `RDKafkaClient.watermarks(topic:partitions:timeout:)`).
+    /// - Throws: `KafkaError` on timeout, for an unknown partition, or after `close`.
+    public func watermarks(topic: String, partitions: [Int32], timeout: Duration) throws -> [Int32: (low: Int64, high: Int64)] {
+        try client.watermarks(topic: topic, partitions: partitions, timeout: timeout)
+    }
+
     /// Number of partitions of a topic, from fresh metadata.
     /// - Throws: `KafkaError` on timeout, for an unknown topic, or after `close`.
     public func partitionCount(topic: String, timeout: Duration) throws -> Int32 {

@@ -43,6 +43,47 @@ extension RDKafkaClient {
     }
 }
 
+extension RDKafkaClient {
+    /// Low and high watermarks of several partitions of `topic`: one ListOffsets request per
+    /// leader for each end, where ``watermarks(topic:partition:timeout:)`` makes two requests
+    /// per partition. A consumer's requests wait behind its long-polling fetch on the same
+    /// connection (up to `fetch.wait.max.ms` each), so across a hundred partitions the
+    /// difference is seconds.
+    /// - Throws: `KafkaError` on timeout, for an unknown partition, or when closed.
+    func watermarks(topic: String, partitions: [Int32], timeout: Duration) throws -> [Int32: (low: Int64, high: Int64)] {
+        guard !partitions.isEmpty else { return [:] }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        // The "timestamps" -2 and -1 ask for the earliest and the latest offset.
+        let lows = try offsets(topic: topic, partitions: partitions, at: Int64(RD_KAFKA_OFFSET_BEGINNING), timeout: timeout)
+        let highs = try offsets(topic: topic, partitions: partitions, at: Int64(RD_KAFKA_OFFSET_END), timeout: deadline - clock.now)
+        var result: [Int32: (low: Int64, high: Int64)] = [:]
+        for partition in partitions {
+            guard let low = lows[partition], let high = highs[partition] else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, message: "no offsets for \(topic)[\(partition)]")
+            }
+            result[partition] = (low, high)
+        }
+        return result
+    }
+
+    /// `rd_kafka_offsets_for_times` for one "timestamp" across partitions.
+    private func offsets(topic: String, partitions: [Int32], at timestamp: Int64, timeout: Duration) throws -> [Int32: Int64] {
+        let list = RDKafkaTopicPartitionList(
+            partitions.map { TopicPartitionOffset(topic: topic, partition: $0, offset: timestamp) })
+        return try withHandle { handle in
+            let err = list.withPointer { rd_kafka_offsets_for_times(handle, $0, timeout.rdKafkaMilliseconds) }
+            if let error = KafkaError.check(err) { throw error }
+            var offsets: [Int32: Int64] = [:]
+            for entry in list.entries {
+                if let error = entry.error { throw error }
+                offsets[entry.position.partition] = entry.position.offset
+            }
+            return offsets
+        }
+    }
+}
+
 extension Duration {
     /// This duration as librdkafka's `int timeout_ms`, rounded up and clamped to `0...Int32.max`.
     var rdKafkaMilliseconds: Int32 {

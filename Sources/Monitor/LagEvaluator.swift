@@ -20,8 +20,14 @@ public struct LagEvaluator: Sendable {
         self.stalledAfter = stalledAfter
     }
 
-    /// - Parameter samples: the checks of `group` on `topic`, oldest first; the last is judged.
-    public func evaluate(group: String, topic: String, samples: [LagSample]) -> GroupLag {
+    /// - Parameters:
+    ///   - samples: the checks of `group` on `topic`, oldest first; the last is judged.
+    ///   - storedPositions: where the consumer's store says each partition stands (for the group
+    ///     on `IN_MIGRATION`); a position beyond the log end means the topic was recreated and
+    ///     the consumer would take its first messages for ones it applied already.
+    public func evaluate(
+        group: String, topic: String, samples: [LagSample], storedPositions: [Int32: Int64] = [:]
+    ) -> GroupLag {
         let history = samples.compactMap { sample in
             sample.offsets.map { GroupLag.HistoryPoint(at: sample.at, lag: $0.map(\.lag)) }
         }
@@ -37,7 +43,9 @@ public struct LagEvaluator: Sendable {
                 reason: "the offsets of group \(group) on \(topic) could not be read: \(failure.message)",
                 lag: history.last.map { $0.lag.reduce(0, +) } ?? 0, partitions: [], history: history)
         case .success(let offsets):
-            var partitions = offsets.map { judge($0, group: group, topic: topic) }
+            var partitions = offsets.map {
+                judge($0, group: group, topic: topic, stored: storedPositions[$0.partition])
+            }
             markStuck(&partitions, samples: samples, now: current.at, group: group)
             let lag = partitions.reduce(0) { $0 + $1.lag }
             let status = partitions.map(\.status).max() ?? .ok
@@ -49,7 +57,7 @@ public struct LagEvaluator: Sendable {
     }
 
     /// What one reading says on its own.
-    private func judge(_ offsets: PartitionOffsets, group: String, topic: String) -> PartitionLag {
+    private func judge(_ offsets: PartitionOffsets, group: String, topic: String, stored: Int64?) -> PartitionLag {
         var lag = PartitionLag(
             partition: offsets.partition, logStart: offsets.logStart, end: offsets.end, committed: offsets.committed,
             lag: offsets.lag, status: .ok, reason: nil, lost: nil)
@@ -65,6 +73,12 @@ public struct LagEvaluator: Sendable {
             lag.reason =
                 "committed offset \(committed) of \(topic)[\(offsets.partition)] is beyond the log end "
                 + "\(offsets.end): was the topic recreated?"
+        } else if let stored, stored > offsets.end {
+            lag.status = .error
+            lag.reason =
+                "the store's position \(stored) of \(topic)[\(offsets.partition)] is beyond the log end "
+                + "\(offsets.end): the topic was recreated, and its messages below \(stored) would be taken for "
+                + "ones already applied; clear the group's positions (README: recreated topics)"
         }
         return lag
     }

@@ -48,7 +48,8 @@ public final class LagWatcher: Sendable {
     public var primaryGroup: (group: String, topic: String) { (watched[0].group, watched[0].topic) }
 
     /// Reads every watched group's offsets now, adds the readings to the history and judges them.
-    public func check() async -> LagReport {
+    /// - Parameter storedPositions: the consumer store's positions of the group on `IN_MIGRATION`.
+    public func check(storedPositions: [Int32: Int64] = [:]) async -> LagReport {
         var samples: [LagSample] = []
         for target in watched {
             let reader = target.reader
@@ -67,7 +68,8 @@ public final class LagWatcher: Sendable {
             zip(watched.indices, samples).map { index, sample in
                 histories[index].append(sample)
                 return evaluator.evaluate(
-                    group: watched[index].group, topic: watched[index].topic, samples: histories[index].samples)
+                    group: watched[index].group, topic: watched[index].topic, samples: histories[index].samples,
+                    storedPositions: index == 0 ? storedPositions : [:])
             }
         }
         let report = LagReport(checkedAt: samples.last?.at ?? Date(), groups: groups)

@@ -34,8 +34,9 @@ public struct Monitor: Sendable {
     /// Candidates first, then the lag, then the verdict: see ``MigrationCompletion``.
     public func round() async throws -> Round {
         let candidates = try await completion.candidates()
-        let report = await lag.check()
         let primary = lag.primaryGroup
+        let stored = try await completion.store.positions(group: primary.group, topic: primary.topic)
+        let report = await lag.check(storedPositions: stored)
         var outcome = MigrationCompletion.Outcome()
         if let group = report.group(primary.group, topic: primary.topic) {
             outcome = try await completion.settle(candidates, lag: group, checkedAt: report.checkedAt)

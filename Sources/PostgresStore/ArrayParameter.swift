@@ -46,7 +46,7 @@ struct ArrayParameter {
     mutating func append(document: [String: JSONValue]) {
         var json: [UInt8] = []
         json.reserveCapacity(512)
-        DocumentJSON.appendObject(document, to: &json)
+        JSONText.appendObject(document, to: &json)
         json.withUnsafeBufferPointer { appendQuoted($0) }
     }
 

@@ -16,6 +16,18 @@ extension PostgresStoreTransaction {
 }
 
 extension PostgresBOIStore {
+    public func positions(group: String, topic: String) async throws -> [Int32: Int64] {
+        let rows = try await client.execute(
+            "SELECT partition, next_offset FROM \(tables.position) WHERE group_id = $1 AND topic = $2",
+            [group, topic])
+        var positions: [Int32: Int64] = [:]
+        for row in rows {
+            guard let partition = row.int("partition"), let offset = row.int64("next_offset") else { continue }
+            positions[Int32(partition)] = offset
+        }
+        return positions
+    }
+
     public func unreportedGaps() async throws -> [OffsetGap] {
         try await client.execute(
             """

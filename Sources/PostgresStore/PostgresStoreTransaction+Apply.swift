@@ -6,24 +6,24 @@ extension PostgresStoreTransaction {
     /// Writes a batch: one statement per kind of change, in this order, skipping empty ones —
     /// positions first (so a fenced-off batch writes nothing), then instances, touches,
     /// mappings, dropped references (cleared fields and resolved slots together), new parked
-    /// references, outbox, errors, counters and the dangling report. Rows are written in key
+    /// references, outbox, errors, counters, the dangling report and offset gaps. Rows are written in key
     /// order, which keeps two batches from locking the same rows in opposite orders.
-    /// - Returns: the highest outbox id written, `nil` when the batch wrote no outgoing message.
+    /// - Returns: the ids of the outbox messages, in the order given.
     /// - Throws: ``StoreConflict`` `.positionMoved` when a position is not where the batch read
     ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
-    func apply(_ changes: StoreChanges) throws -> Int64? {
+    func apply(_ changes: StoreChanges) throws -> [Int64] {
         if let positions = changes.positions { try movePositions(positions) }
         try upsertInstances(changes.instances)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
         try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
         try park(changes.parked)
-        let lastOutboxID = try insertOutbox(changes.outbox)
+        let outboxIDs = try insertOutbox(changes.outbox)
         try insertErrors(changes.errors)
         try addStats(changes.stats)
         try replaceDangling(changes.dangling)
         try insertGaps(changes.gaps)
-        return lastOutboxID
+        return outboxIDs
     }
 
     /// Moves stored positions only from where the batch read them, and creates missing ones

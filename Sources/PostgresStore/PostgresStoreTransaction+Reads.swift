@@ -111,6 +111,28 @@ extension PostgresStoreTransaction {
         return try rows.map { try StoredRows.reference($0) }
     }
 
+    func parkedReferenceCounts(waitingFor keys: [BOKey]) throws -> [BOKey: Int] {
+        let keys = Set(keys).sorted()
+        guard !keys.isEmpty else { return [:] }
+        let rows = try run(
+            """
+            SELECT r.target_bo, r.target_external_id, count(*) AS n
+            FROM unnest($1::text[], $2::text[]) AS t (bo, external_id)
+            JOIN \(tables.reference) r ON r.target_kind = 'object' AND r.target_bo = t.bo
+                AND r.target_external_id = t.external_id
+            GROUP BY r.target_bo, r.target_external_id
+            """,
+            [ArrayParameter.text(keys.map(\.bo.rawValue)), ArrayParameter.text(keys.map(\.externalId))])
+        var counts: [BOKey: Int] = [:]
+        for row in rows {
+            guard let bo = row["target_bo"], let externalId = row["target_external_id"], let count = row.int("n") else {
+                continue
+            }
+            counts[BOKey(bo: BOCode(bo), externalId: externalId)] = count
+        }
+        return counts
+    }
+
     func parkedReferences(of migration: MigrationID) throws -> [ParkedReference] {
         let rows = try run(
             """

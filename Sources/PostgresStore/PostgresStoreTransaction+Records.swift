@@ -5,9 +5,9 @@ import Store
 extension PostgresStoreTransaction {
     /// Appends the batch's messages; their ids ascend in the order given (`WITH ORDINALITY`),
     /// which is the order they are published in.
-    /// - Returns: the highest id written, `nil` for no messages.
-    func insertOutbox(_ messages: [OutboxMessage]) throws -> Int64? {
-        guard !messages.isEmpty else { return nil }
+    /// - Returns: the ids written, ascending, so in the order given.
+    func insertOutbox(_ messages: [OutboxMessage]) throws -> [Int64] {
+        guard !messages.isEmpty else { return [] }
         let rows = try run(
             """
             WITH written AS (
@@ -17,14 +17,18 @@ extension PostgresStoreTransaction {
                 ORDER BY u.n
                 RETURNING id
             )
-            SELECT max(id) AS last FROM written
+            SELECT id FROM written ORDER BY id
             """,
             [
                 ArrayParameter.text(messages.map(\.topic)),
                 Self.bytea(messages.map(\.key)),
                 Self.bytea(messages.map(\.value)),
             ])
-        return rows.first?.int64("last")
+        let ids = rows.compactMap { $0.int64("id") }
+        guard ids.count == messages.count else {
+            throw PostgresStoreError(code: .corruptRow, message: "the outbox insert returned \(ids.count) ids for \(messages.count) messages")
+        }
+        return ids
     }
 
     private static func bytea(_ values: [[UInt8]?]) -> String {

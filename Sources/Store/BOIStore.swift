@@ -43,6 +43,10 @@ public protocol BOIStore: Sendable {
     /// How many references wait for their target right now, over every migration.
     func parkedReferenceCount() async throws -> Int64
 
+    /// The consumer's stored positions on `topic` (next offset to process per partition), as the
+    /// last batch of each partition left them.
+    func positions(group: String, topic: String) async throws -> [Int32: Int64]
+
     /// Offset gaps the consumer recorded that nobody has reported yet, oldest first.
     func unreportedGaps() async throws -> [OffsetGap]
 
@@ -67,6 +71,9 @@ public protocol BOIStoreTransaction {
     /// Parked references waiting for any of these targets.
     func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference]
 
+    /// How many parked references wait for each of these business objects (absent: none).
+    /// Not locked: it only sizes the work of a batch.
+    func parkedReferenceCounts(waitingFor keys: [BOKey]) throws -> [BOKey: Int]
     /// Parked references that records of this migration left.
     func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
 
@@ -78,9 +85,9 @@ public protocol BOIStoreTransaction {
     func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
 
     /// Writes every change of the batch.
-    /// - Returns: the highest outbox id written, `nil` when the batch wrote no outgoing message.
+    /// - Returns: the ids the store gave `changes.outbox`, in the same (ascending) order.
     /// - Throws: ``StoreConflict`` for a unique-key clash or a moved position.
-    func apply(_ changes: StoreChanges) throws -> Int64?
+    func apply(_ changes: StoreChanges) throws -> [Int64]
 }
 
 /// A catalog entry as a CO field names it (the domain's type, under the name the store uses).

@@ -106,5 +106,7 @@ struct AssemblerReferenceTests {
         #expect(F.id("Person", "P-1") == F.id("Person", "P-1"))
         #expect(F.id("Person", "P-1") != F.id("Department", "P-1"))
         #expect(F.id("Person", "P-1").rawValue.count == 36)
+        // FNV-1a 128 of "Person\0P-1": ids already stored must keep being derived the same.
+        #expect(F.id("Person", "P-1").rawValue == "boi-d1a355cf990883f220979fa8018b77b2")
     }
 }

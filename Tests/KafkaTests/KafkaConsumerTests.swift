@@ -63,6 +63,12 @@ struct KafkaConsumerTests {
             highs += marks.high
         }
         #expect(highs == Int64(Self.count))
+        let all = try await KafkaTestSupport.onThread {
+            try consumer.watermarks(topic: topic, partitions: [0, 1, 2, 3], timeout: .seconds(5))
+        }
+        #expect(all.keys.sorted() == [0, 1, 2, 3])
+        #expect(all.values.map(\.low) == [0, 0, 0, 0])
+        #expect(all.values.reduce(0) { $0 + $1.high } == Int64(Self.count))
         await KafkaTestSupport.shutDown(cluster, producers: [producer], consumers: [consumer])
     }
 

@@ -55,6 +55,15 @@ struct LagEvaluatorTests {
         #expect(lag.partitions[0].reason?.contains("beyond the log end 10") == true)
     }
 
+    @Test func aStorePositionBeyondTheEndMeansTheTopicWasRecreated() {
+        let lag = evaluator.evaluate(
+            group: "in_migration", topic: "IN_MIGRATION", samples: [sample(0, [(0, 10, nil), (0, 50, 50)])],
+            storedPositions: [0: 4_000, 1: 50])
+        #expect(lag.status == .error)
+        #expect(lag.partitions.map(\.status) == [.error, .ok])
+        #expect(lag.partitions[0].reason?.contains("the store's position 4000 of IN_MIGRATION[0] is beyond the log end 10") == true)
+    }
+
     @Test func lagThatSitsStillWithNoCommitAnywhereIsStopped() {
         let readings = [(Int64(0), Int64(100), Int64?(40)), (0, 80, 80)]
         let samples = stride(from: 0.0, through: 70, by: 10).map { sample($0, readings) }

@@ -31,10 +31,10 @@ struct EncodingTests {
             "object": .object(["nested": .object(["deep": .bool(true)])]),
         ]
         var json: [UInt8] = []
-        DocumentJSON.appendObject(document, to: &json)
+        JSONText.appendObject(document, to: &json)
         #expect(try DocumentJSON.decode(String(decoding: json, as: UTF8.self)) == document)
         var integers: [UInt8] = []
-        DocumentJSON.appendObject(["n": .number(42), "m": .number(.infinity)], to: &integers)
+        JSONText.appendObject(["n": .number(42), "m": .number(.infinity)], to: &integers)
         let text = String(decoding: integers, as: UTF8.self)
         #expect(text.contains(#""n":42"#) && text.contains(#""m":null"#))
         #expect(throws: PostgresStoreError.self) { try DocumentJSON.decode("[1]") }

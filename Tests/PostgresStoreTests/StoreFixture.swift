@@ -59,7 +59,7 @@ struct StoreFixture {
 
     /// Applies `changes` in a transaction of their own.
     @discardableResult
-    func apply(_ changes: StoreChanges, on store: PostgresBOIStore? = nil) async throws -> Int64? {
+    func apply(_ changes: StoreChanges, on store: PostgresBOIStore? = nil) async throws -> [Int64] {
         try await (store ?? self.store).transaction { try $0.apply(changes) }
     }
 

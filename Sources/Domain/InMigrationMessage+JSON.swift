@@ -1,0 +1,113 @@
+/// Why a message of `IN_MIGRATION` is not one of ours.
+public struct MessageFormatError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The field at fault, dotted for nested ones (`row`, `children.phones`); `nil` for the
+    /// message as a whole.
+    public var field: String?
+    public var reason: String
+
+    public init(field: String?, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { field.map { "\($0): \(reason)" } ?? reason }
+}
+
+extension InMigrationMessage {
+    /// Reads a message from its parsed JSON (see ``JSONParser``): the same fields and checks as
+    /// the `Decodable` conformance, without `JSONDecoder`, which the consumer cannot afford per
+    /// message. Unknown fields are ignored.
+    /// - Throws: ``MessageFormatError`` naming the first field that is missing or wrong.
+    public init(json: JSONValue) throws(MessageFormatError) {
+        guard case .object(let object) = json else {
+            throw MessageFormatError(field: nil, reason: "expected a JSON object, found \(json.kindName)")
+        }
+        let fields = MessageFields(object: object)
+        switch try fields.string("kind") {
+        case Kind.record.rawValue:
+            self = .record(
+                RecordMessage(
+                    migrationId: MigrationID(rawValue: try fields.string("migrationId")),
+                    operDate: try fields.operDate("operDate"), bo: BOCode(try fields.string("bo")),
+                    table: try fields.string("table"), externalId: try fields.optionalString("externalId"),
+                    row: try fields.object("row"), children: try fields.children("children")))
+        case Kind.refCheck.rawValue:
+            self = .refCheck(
+                RefCheckMarker(
+                    migrationId: MigrationID(rawValue: try fields.string("migrationId")),
+                    operDate: try fields.operDate("operDate"), partition: try fields.integer("partition"),
+                    partitions: try fields.integer("partitions"), records: try fields.integer("records")))
+        case let other:
+            throw MessageFormatError(field: "kind", reason: "unknown kind '\(other)'")
+        }
+    }
+}
+
+/// The top-level fields of a message, read with the reason why one does not fit.
+private struct MessageFields {
+    let object: [String: JSONValue]
+
+    func string(_ key: String) throws(MessageFormatError) -> String {
+        guard let value = object[key] else { throw missing(key) }
+        guard case .string(let text) = value else { throw wrongType(key, expected: "a string", found: value) }
+        return text
+    }
+
+    /// Absent or null is `nil`, as `decodeIfPresent` reads it.
+    func optionalString(_ key: String) throws(MessageFormatError) -> String? {
+        switch object[key] ?? .null {
+        case .null: return nil
+        case .string(let text): return text
+        case let value: throw wrongType(key, expected: "a string", found: value)
+        }
+    }
+
+    func operDate(_ key: String) throws(MessageFormatError) -> OperDate {
+        let text = try string(key)
+        guard let date = OperDate(rawValue: text) else {
+            throw MessageFormatError(field: key, reason: "'\(text)' is not a date written YYYY-MM-DD")
+        }
+        return date
+    }
+
+    func object(_ key: String) throws(MessageFormatError) -> [String: JSONValue] {
+        guard let value = object[key] else { throw missing(key) }
+        guard case .object(let fields) = value else { throw wrongType(key, expected: "an object", found: value) }
+        return fields
+    }
+
+    /// Child rows by field: absent or null is `nil`; otherwise every member is an array.
+    func children(_ key: String) throws(MessageFormatError) -> [String: [JSONValue]]? {
+        switch object[key] ?? .null {
+        case .null: return nil
+        case .object(let fields):
+            var children: [String: [JSONValue]] = [:]
+            for (field, value) in fields {
+                guard case .array(let rows) = value else {
+                    throw wrongType("\(key).\(field)", expected: "an array", found: value)
+                }
+                children[field] = rows
+            }
+            return children
+        case let value: throw wrongType(key, expected: "an object", found: value)
+        }
+    }
+
+    /// A whole number that fits `T`.
+    func integer<T: FixedWidthInteger>(_ key: String) throws(MessageFormatError) -> T {
+        guard let value = object[key] else { throw missing(key) }
+        guard case .number(let number) = value else { throw wrongType(key, expected: "a number", found: value) }
+        guard let integer = T(exactly: number) else {
+            throw MessageFormatError(field: key, reason: "\(number) is not a whole number that fits \(T.self)")
+        }
+        return integer
+    }
+
+    private func missing(_ key: String) -> MessageFormatError {
+        MessageFormatError(field: key, reason: "missing field '\(key)'")
+    }
+
+    private func wrongType(_ key: String, expected: String, found: JSONValue) -> MessageFormatError {
+        MessageFormatError(field: key, reason: "wrong type: expected \(expected), found \(found.kindName)")
+    }
+}

@@ -1,0 +1,285 @@
+/// Reads strict JSON (RFC 8259) from UTF-8 bytes into a ``JSONValue``.
+///
+/// Why not `JSONDecoder`: the consumer reads every message of `IN_MIGRATION` and every document
+/// a batch loads, and through `Codable` a ``JSONValue`` tries each type in turn, paying a thrown
+/// error for every type a value is not. That made decoding the largest cost of consuming.
+/// This reader looks at the next byte instead, and makes one `String` per string.
+public struct JSONParser {
+    /// Why the bytes are not JSON, and where.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The offset of the byte where reading stopped.
+        public var offset: Int
+        public var reason: String
+
+        public var description: String { "\(reason) at byte \(offset)" }
+    }
+
+    /// Nesting deeper than this is refused rather than risking the stack.
+    static let maxDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Parses one JSON value that makes up the whole of `bytes` (surrounding whitespace allowed).
+    /// - Throws: ``Failure`` for anything that is not exactly one JSON value in valid UTF-8.
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = JSONParser(buffer)
+            return try parser.parseDocument()
+        }
+    }
+
+    /// Parses `text` as one JSON value; see ``parse(_:)-(Array<UInt8>)``.
+    public static func parse(_ text: String) throws(Failure) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private mutating func parseDocument() throws(Failure) -> JSONValue {
+        let value = try parseValue()
+        skipWhitespace()
+        guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
+        return value
+    }
+
+    private mutating func parseValue() throws(Failure) -> JSONValue {
+        skipWhitespace()
+        guard position < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return .object(try parseObject())
+        case UInt8(ascii: "["): return .array(try parseArray())
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func parseObject() throws(Failure) -> [String: JSONValue] {
+        try enter()
+        defer { depth -= 1 }
+        position += 1
+        var object: [String: JSONValue] = [:]
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return object
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            position += 1
+            object[key] = try parseValue()
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("unexpected end of input in an object") }
+            switch bytes[position] {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"): position += 1; return object
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func parseArray() throws(Failure) -> [JSONValue] {
+        try enter()
+        defer { depth -= 1 }
+        position += 1
+        var array: [JSONValue] = []
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return array
+        }
+        while true {
+            array.append(try parseValue())
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("unexpected end of input in an array") }
+            switch bytes[position] {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"): position += 1; return array
+            default: throw failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func enter() throws(Failure) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw failure("nested deeper than \(Self.maxDepth) levels") }
+    }
+
+    /// A string literal; `position` is at its opening quote. Strings without escapes, the usual
+    /// case, are validated and copied in one go.
+    private mutating func parseString() throws(Failure) -> String {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = try validated(UnsafeBufferPointer(rebasing: bytes[start..<position]), from: start)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            guard byte >= 0x20 else { throw failure("unescaped control character in a string") }
+            position += 1
+        }
+        throw failure("unterminated string")
+    }
+
+    private mutating func parseEscapedString(from start: Int) throws(Failure) -> String {
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return try buffer.withUnsafeBufferPointer { utf8 throws(Failure) in try validated(utf8, from: start) }
+            case UInt8(ascii: "\\"):
+                position += 1
+                guard position < bytes.count else { break }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"): buffer.append(contentsOf: String(try parseUnicodeEscape()).utf8)
+                default:
+                    position -= 1
+                    throw failure("invalid escape in a string")
+                }
+            case 0..<0x20:
+                throw failure("unescaped control character in a string")
+            default:
+                buffer.append(byte)
+                position += 1
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    /// The scalar of `\uXXXX` (position after the `u`), joining a surrogate pair.
+    private mutating func parseUnicodeEscape() throws(Failure) -> Character {
+        let first = try parseHex4()
+        if (0xD800..<0xDC00).contains(first) {
+            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
+            else { throw failure("a high surrogate without its low surrogate") }
+            position += 2
+            let second = try parseHex4()
+            guard (0xDC00..<0xE000).contains(second) else { throw failure("a high surrogate without its low surrogate") }
+            let scalar = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            return Character(Unicode.Scalar(scalar)!)
+        }
+        guard let scalar = Unicode.Scalar(first) else { throw failure("a low surrogate without its high surrogate") }
+        return Character(scalar)
+    }
+
+    private mutating func parseHex4() throws(Failure) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw failure("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private func validated(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) throws(Failure) -> String {
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw Failure(offset: start, reason: "a string that is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// A number per the JSON grammar. Integers of up to 15 digits (every id and count) are
+    /// converted exactly without going through text; the rest the standard library parses.
+    private mutating func parseNumber() throws(Failure) -> Double {
+        let start = position
+        var isInteger = true
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+        } else {
+            skipDigits()
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
+            skipDigits()
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
+            skipDigits()
+        }
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        if isInteger, text.count <= 15 {
+            var value: Int64 = 0
+            for byte in text where byte != UInt8(ascii: "-") { value = value * 10 + Int64(byte - UInt8(ascii: "0")) }
+            return text[0] == UInt8(ascii: "-") ? -Double(value) : Double(value)
+        }
+        guard let number = Double(String(decoding: text, as: UTF8.self)), number.isFinite else {
+            throw Failure(offset: start, reason: "a number that does not fit a Double")
+        }
+        return number
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private mutating func skipDigits() {
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ literal: StaticString) throws(Failure) {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw failure("unexpected end of input") }
+        for index in 0..<count where bytes[position + index] != literal.utf8Start[index] {
+            throw failure("invalid literal")
+        }
+        position += count
+    }
+
+    private func failure(_ reason: String) -> Failure {
+        Failure(offset: position, reason: reason)
+    }
+}

@@ -1,0 +1,115 @@
+import Domain
+import Foundation
+import Testing
+
+@Suite("JSON parser and writer")
+struct JSONParserTests {
+    @Test func readsEveryKindOfValue() throws {
+        let value = try JSONParser.parse(
+            #" {"s":"a\"b\\c\/d\n\u00e9\ud83d\ude00","n":-12.5e1,"i":42,"z":-0,"t":true,"f":false,"x":null,"a":[1,[],{}]} "#)
+        #expect(
+            value
+                == .object([
+                    "s": .string("a\"b\\c/d\né😀"), "n": .number(-125), "i": .number(42), "z": .number(0), "t": .bool(true),
+                    "f": .bool(false), "x": .null, "a": .array([.number(1), .array([]), .object([:])]),
+                ]))
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "1.", "-", "1e", "tru", "nul", "\"abc", "\"\\x\"",
+        "\"\\ud800\"", "\"\\udc00\"", "\"a\u{01}\"", "[1] 2", "{1:2}", "1e999",
+    ])
+    func refusesWhatIsNotJSON(_ text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+
+    @Test func refusesNestingTooDeep() {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(String(repeating: "[", count: 600)) }
+        #expect(throws: Never.self) {
+            try JSONParser.parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100))
+        }
+    }
+
+    @Test func agreesWithJSONDecoder() throws {
+        let text = #"{"k":[1.5,2,"x",{"y":null,"z":[true]}],"big":12345678901234567,"small":1e-7,"neg":-3}"#
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(try JSONParser.parse(text) == decoded)
+    }
+
+    @Test func writesWhatItReads() throws {
+        let value = JSONValue.object([
+            "b": .array([.number(1), .number(2.5), .number(-1e20), .string("q\"\\\n\u{01}é")]), "a": .null,
+            "c": .object(["y": .bool(true), "x": .bool(false)]),
+        ])
+        var sorted: [UInt8] = []
+        JSONText.appendValue(value, to: &sorted, sortingKeys: true)
+        #expect(try JSONParser.parse(sorted) == value)
+        #expect(String(decoding: sorted, as: UTF8.self).hasPrefix(#"{"a":null,"b":[1,2.5,"#))
+        var unsorted: [UInt8] = []
+        JSONText.appendValue(value, to: &unsorted)
+        #expect(try JSONParser.parse(unsorted) == value)
+    }
+
+    @Test func eventJSONIsWhatJSONEncoderWritesWithSortedKeys() throws {
+        let instance = BOIInstance(
+            boiId: BoiID(rawValue: "boi-1"), bo: "Person", externalId: "P/1", document: [:], actual: true, version: 3)
+        let event = BOIEvent(
+            instance: instance, isCreate: false,
+            changes: ["name": .string("Ann"), "dept": .null, "n": .number(7), "tags": .array([.string("a")])],
+            migrationId: MigrationID(rawValue: "mig-1"), operDate: OperDate(rawValue: "2026-11-20")!)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(event.json == Array(try encoder.encode(event)))
+        #expect(try JSONDecoder().decode(BOIEvent.self, from: Data(event.json)) == event)
+    }
+}
+
+@Suite("Reading IN_MIGRATION messages")
+struct MessageJSONTests {
+    let encoder = RecordMessage.Encoder(
+        migrationId: MigrationID(rawValue: "mig-1"), operDate: OperDate(rawValue: "2026-11-20")!, bo: "Person",
+        table: "in_person")
+
+    @Test func readsARecordAsJSONDecoderDoes() throws {
+        var value: [UInt8] = []
+        var key: [UInt8] = []
+        encoder.encode(
+            externalId: ArraySlice(Array("P-1".utf8)), row: ArraySlice(Array(#"{"external_id":"P-1","n":3}"#.utf8)),
+            children: ArraySlice(Array(#"{"phones":[{"number":"+7"}]}"#.utf8)), value: &value, key: &key)
+        let expected = try JSONDecoder().decode(InMigrationMessage.self, from: Data(value))
+        #expect(try InMigrationMessage(json: JSONParser.parse(value)) == expected)
+    }
+
+    @Test func readsAMarkerAsJSONDecoderDoes() throws {
+        let marker = RefCheckMarker(
+            migrationId: MigrationID(rawValue: "m"), operDate: OperDate(rawValue: "2026-01-31")!, partition: 2,
+            partitions: 8, records: 42)
+        let json = try JSONParser.parse(Array(try JSONEncoder().encode(marker)))
+        #expect(try InMigrationMessage(json: json) == .refCheck(marker))
+    }
+
+    @Test(arguments: [
+        (#"[1]"#, nil as String?), (#"{"kind":"other"}"#, "kind"), (#"{"kind":"record"}"#, "migrationId"),
+        (#"{"kind":"record","migrationId":"m","operDate":"2026-02-30","bo":"P","table":"t","row":{}}"#, "operDate"),
+        (#"{"kind":"record","migrationId":"m","operDate":"2026-02-03","bo":"P","table":"t","row":[]}"#, "row"),
+        (#"{"kind":"record","migrationId":"m","operDate":"2026-02-03","bo":"P","table":"t","externalId":1,"row":{}}"#,
+         "externalId"),
+        (#"{"kind":"record","migrationId":"m","operDate":"2026-02-03","bo":"P","table":"t","row":{},"children":{"c":1}}"#,
+         "children.c"),
+        (#"{"kind":"refCheck","migrationId":"m","operDate":"2026-02-03","partition":1.5,"partitions":2,"records":3}"#,
+         "partition"),
+    ])
+    func namesTheFieldAtFault(_ text: String, field: String?) throws {
+        let json = try JSONParser.parse(text)
+        #expect(throws: MessageFormatError.self) { try InMigrationMessage(json: json) }
+        do {
+            _ = try InMigrationMessage(json: json)
+        } catch {
+            #expect(error.field == field)
+        }
+    }
+}
