@@ -30,16 +30,6 @@ public enum ConsumerSettings {
 
     /// The producer that publishes BOI events and dead letters from the outbox.
     public static func producerProperties(for configuration: InMigrationConfiguration) throws -> [String: String] {
-        var properties: [String: String] = [
-            "bootstrap.servers": try configuration.kafka.resolvedBootstrapServers(),
-            "client.id": "inmigration-outbox",
-            "enable.idempotence": "true",
-            "acks": "all",
-            "message.timeout.ms": String(configuration.kafka.deliveryTimeout.milliseconds),
-            "linger.ms": "5",
-            "queue.buffering.max.kbytes": "32768",
-        ]
-        for (key, value) in configuration.kafka.producer { properties[key] = value }
-        return properties
+        try configuration.producerProperties(clientID: "inmigration-outbox", tuning: ["linger.ms": "5"])
     }
 }

@@ -12,8 +12,8 @@ extension PostgresBOIStore {
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING
             """,
             [
-                ArrayParameter.text(sorted.map(\.key.catalog)), ArrayParameter.text(sorted.map(\.key.code)),
-                ArrayParameter.text(sorted.map(\.value)),
+                PostgresArray.text(sorted.map(\.key.catalog)), PostgresArray.text(sorted.map(\.key.code)),
+                PostgresArray.text(sorted.map(\.value)),
             ])
     }
 }

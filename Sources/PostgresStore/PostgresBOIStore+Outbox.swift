@@ -33,7 +33,7 @@ extension PostgresBOIStore {
     public func removeOutbox(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         try await client.execute(
-            "DELETE FROM \(tables.outbox) WHERE id = ANY($1::bigint[])", [ArrayParameter.text(ids.map(String.init))])
+            "DELETE FROM \(tables.outbox) WHERE id = ANY($1::bigint[])", [PostgresArray.text(ids.map(String.init))])
     }
 }
 

@@ -52,11 +52,11 @@ extension PostgresStoreTransaction {
             """,
             [
                 update.group, update.topic,
-                ArrayParameter.text(existing.map { String($0.0) }),
-                ArrayParameter.text(existing.map { String($0.1) }),
-                ArrayParameter.text(existing.map { String($0.2) }),
-                ArrayParameter.text(fresh.map { String($0.key) }),
-                ArrayParameter.text(fresh.map { String($0.value.to) }),
+                PostgresArray.text(existing.map { String($0.0) }),
+                PostgresArray.text(existing.map { String($0.1) }),
+                PostgresArray.text(existing.map { String($0.2) }),
+                PostgresArray.text(fresh.map { String($0.key) }),
+                PostgresArray.text(fresh.map { String($0.value.to) }),
             ])
         let moved = Set(rows.compactMap { $0.int("partition").map(Int32.init) })
         if let partition = moves.map(\.key).first(where: { !moved.contains($0) }) {
@@ -83,17 +83,17 @@ extension PostgresStoreTransaction {
                 updated_at = now(), in_migration_updated_at = now()
             """,
             [
-                ArrayParameter.text(sorted.map(\.boiId.rawValue)),
-                ArrayParameter.text(sorted.map(\.bo.rawValue)),
-                ArrayParameter.text(sorted.map(\.externalId)),
+                PostgresArray.text(sorted.map(\.boiId.rawValue)),
+                PostgresArray.text(sorted.map(\.bo.rawValue)),
+                PostgresArray.text(sorted.map(\.externalId)),
                 documents(sorted),
-                ArrayParameter.text(sorted.map { $0.actual ? "t" : "f" }),
-                ArrayParameter.text(sorted.map { String($0.version) }),
+                PostgresArray.text(sorted.map { $0.actual ? "t" : "f" }),
+                PostgresArray.text(sorted.map { String($0.version) }),
             ])
     }
 
     private func documents(_ instances: [BOIInstance]) -> String {
-        var array = ArrayParameter()
+        var array = PostgresArray()
         for instance in instances { array.append(document: instance.document) }
         return array.literal
     }
@@ -103,7 +103,7 @@ extension PostgresStoreTransaction {
         guard !ids.isEmpty else { return }
         try run(
             "UPDATE \(tables.instance) SET in_migration_updated_at = now() WHERE boi_id = ANY($1::text[])",
-            [ArrayParameter.text(Set(ids).sorted().map(\.rawValue))])
+            [PostgresArray.text(Set(ids).sorted().map(\.rawValue))])
     }
 
     private func upsertMappings(_ mappings: [BOKey: BoiID]) throws {
@@ -116,9 +116,9 @@ extension PostgresStoreTransaction {
             ON CONFLICT (bo, external_id) DO UPDATE SET boi_id = excluded.boi_id
             """,
             [
-                ArrayParameter.text(sorted.map(\.key.bo.rawValue)),
-                ArrayParameter.text(sorted.map(\.key.externalId)),
-                ArrayParameter.text(sorted.map(\.value.rawValue)),
+                PostgresArray.text(sorted.map(\.key.bo.rawValue)),
+                PostgresArray.text(sorted.map(\.key.externalId)),
+                PostgresArray.text(sorted.map(\.value.rawValue)),
             ])
     }
 
@@ -136,7 +136,7 @@ extension PostgresStoreTransaction {
             WHERE r.source_boi_id = u.source_boi_id AND r.field = u.field
                 AND (u.position IS NULL OR r.position = u.position)
             """,
-            [ArrayParameter.text(sources), ArrayParameter.text(names), ArrayParameter.text(positions)])
+            [PostgresArray.text(sources), PostgresArray.text(names), PostgresArray.text(positions)])
     }
 
     /// A slot parked again waits for the new target from now on. A slot given twice is
@@ -161,11 +161,11 @@ extension PostgresStoreTransaction {
                 code = excluded.code, migration_id = excluded.migration_id, created_at = now()
             """,
             [
-                ArrayParameter.text(columns.sources), ArrayParameter.text(columns.fields),
-                ArrayParameter.text(columns.positions), ArrayParameter.text(columns.kinds),
-                ArrayParameter.text(columns.bos), ArrayParameter.text(columns.externalIds),
-                ArrayParameter.text(columns.catalogs), ArrayParameter.text(columns.codes),
-                ArrayParameter.text(columns.migrations),
+                PostgresArray.text(columns.sources), PostgresArray.text(columns.fields),
+                PostgresArray.text(columns.positions), PostgresArray.text(columns.kinds),
+                PostgresArray.text(columns.bos), PostgresArray.text(columns.externalIds),
+                PostgresArray.text(columns.catalogs), PostgresArray.text(columns.codes),
+                PostgresArray.text(columns.migrations),
             ])
     }
 }

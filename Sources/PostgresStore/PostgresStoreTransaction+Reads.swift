@@ -11,7 +11,7 @@ extension PostgresStoreTransaction {
             WHERE group_id = $1 AND topic = $2 AND partition = ANY($3::int[])
             ORDER BY partition FOR UPDATE
             """,
-            [group, topic, ArrayParameter.text(Set(partitions).sorted().map(String.init))])
+            [group, topic, PostgresArray.text(Set(partitions).sorted().map(String.init))])
         var positions: [Int32: Int64] = [:]
         for row in rows {
             guard let partition = row.int("partition"), let offset = row.int64("next_offset") else { continue }
@@ -30,7 +30,7 @@ extension PostgresStoreTransaction {
                 ON m.bo = k.bo AND m.external_id = k.external_id
             ORDER BY m.bo, m.external_id FOR UPDATE OF m
             """,
-            [ArrayParameter.text(keys.map(\.bo.rawValue)), ArrayParameter.text(keys.map(\.externalId))])
+            [PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId))])
         var ids: [BOKey: BoiID] = [:]
         for row in rows {
             guard let bo = row["bo"], let externalId = row["external_id"], let id = row["boi_id"] else { continue }
@@ -46,7 +46,7 @@ extension PostgresStoreTransaction {
             SELECT \(StoredRows.instanceColumns("i")) FROM \(tables.instance) i
             WHERE i.boi_id = ANY($1::text[]) ORDER BY i.boi_id FOR UPDATE
             """,
-            [ArrayParameter.text(Set(ids).sorted().map(\.rawValue))])
+            [PostgresArray.text(Set(ids).sorted().map(\.rawValue))])
         var instances: [BoiID: BOIInstance] = [:]
         for row in rows {
             let instance = try StoredRows.instance(row)
@@ -74,7 +74,7 @@ extension PostgresStoreTransaction {
             WHERE i.bo = \(literal) AND (\(keys)) IN (SELECT * FROM unnest(\(arrays)))
             ORDER BY i.boi_id FOR UPDATE
             """,
-            fields.indices.map { field in ArrayParameter.text(unique.map { $0[field] }) })
+            fields.indices.map { field in PostgresArray.text(unique.map { $0[field] }) })
         return try rows.map(StoredRows.instance)
     }
 
@@ -107,7 +107,7 @@ extension PostgresStoreTransaction {
                 OR (t.kind = 'catalog' AND r.catalog = t.first AND r.code = t.second)
             ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE OF r
             """,
-            [ArrayParameter.text(kinds), ArrayParameter.text(firsts), ArrayParameter.text(seconds)])
+            [PostgresArray.text(kinds), PostgresArray.text(firsts), PostgresArray.text(seconds)])
         return try rows.map { try StoredRows.reference($0) }
     }
 
@@ -122,7 +122,7 @@ extension PostgresStoreTransaction {
                 AND r.target_external_id = t.external_id
             GROUP BY r.target_bo, r.target_external_id
             """,
-            [ArrayParameter.text(keys.map(\.bo.rawValue)), ArrayParameter.text(keys.map(\.externalId))])
+            [PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId))])
         var counts: [BOKey: Int] = [:]
         for row in rows {
             guard let bo = row["target_bo"], let externalId = row["target_external_id"], let count = row.int("n") else {
@@ -153,7 +153,7 @@ extension PostgresStoreTransaction {
             SELECT c.catalog, c.code, c.id FROM \(tables.catalogEntry) c
             JOIN unnest($1::text[], $2::text[]) AS k (catalog, code) ON c.catalog = k.catalog AND c.code = k.code
             """,
-            [ArrayParameter.text(keys.map(\.catalog)), ArrayParameter.text(keys.map(\.code))])
+            [PostgresArray.text(keys.map(\.catalog)), PostgresArray.text(keys.map(\.code))])
         var entries: [CatalogKey: String] = [:]
         for row in rows {
             guard let catalog = row["catalog"], let code = row["code"], let id = row["id"] else { continue }

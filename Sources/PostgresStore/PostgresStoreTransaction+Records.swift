@@ -20,7 +20,7 @@ extension PostgresStoreTransaction {
             SELECT id FROM written ORDER BY id
             """,
             [
-                ArrayParameter.text(messages.map(\.topic)),
+                PostgresArray.text(messages.map(\.topic)),
                 Self.bytea(messages.map(\.key)),
                 Self.bytea(messages.map(\.value)),
             ])
@@ -32,7 +32,7 @@ extension PostgresStoreTransaction {
     }
 
     private static func bytea(_ values: [[UInt8]?]) -> String {
-        var array = ArrayParameter()
+        var array = PostgresArray()
         for value in values { array.append(bytea: value) }
         return array.literal
     }
@@ -46,13 +46,13 @@ extension PostgresStoreTransaction {
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
             """,
             [
-                ArrayParameter.text(errors.map(\.migrationID.rawValue)),
-                ArrayParameter.text(errors.map(\.stage.rawValue)),
-                ArrayParameter.text(errors.map(\.table)),
-                ArrayParameter.text(errors.map(\.externalID)),
-                ArrayParameter.text(errors.map(\.field)),
-                ArrayParameter.text(errors.map(\.reason)),
-                ArrayParameter.text(errors.map(\.raw)),
+                PostgresArray.text(errors.map(\.migrationID.rawValue)),
+                PostgresArray.text(errors.map(\.stage.rawValue)),
+                PostgresArray.text(errors.map(\.table)),
+                PostgresArray.text(errors.map(\.externalID)),
+                PostgresArray.text(errors.map(\.field)),
+                PostgresArray.text(errors.map(\.reason)),
+                PostgresArray.text(errors.map(\.raw)),
             ])
     }
 
@@ -68,7 +68,7 @@ extension PostgresStoreTransaction {
             ("refs_parked", \.refsParked), ("refs_resolved", \.refsResolved), ("boi_events", \.boiEvents),
         ]
         let arrays = counters.map { counter in
-            ArrayParameter.text(sorted.map { String($0.value[keyPath: counter.value]) })
+            PostgresArray.text(sorted.map { String($0.value[keyPath: counter.value]) })
         }
         let columns = counters.map(\.column)
         let counterArrays = columns.indices.map { "$\($0 + 3)::bigint[]" }.joined(separator: ", ")
@@ -80,8 +80,8 @@ extension PostgresStoreTransaction {
                 \(columns.map { "\($0) = s.\($0) + excluded.\($0)" }.joined(separator: ", ")), updated_at = now()
             """,
             [
-                ArrayParameter.text(sorted.map(\.key.migrationID.rawValue)),
-                ArrayParameter.text(sorted.map(\.key.table)),
+                PostgresArray.text(sorted.map(\.key.migrationID.rawValue)),
+                PostgresArray.text(sorted.map(\.key.table)),
             ] + arrays)
     }
 
@@ -103,12 +103,12 @@ extension PostgresStoreTransaction {
                 $9::text[], $10::text[], $11::text[], $12::text[])
             """,
             [
-                ArrayParameter.text(entries.map(\.key.rawValue)),
-                ArrayParameter.text(owners), ArrayParameter.text(columns.sources), ArrayParameter.text(columns.fields),
-                ArrayParameter.text(columns.positions), ArrayParameter.text(columns.labels),
-                ArrayParameter.text(columns.kinds), ArrayParameter.text(columns.bos),
-                ArrayParameter.text(columns.externalIds), ArrayParameter.text(columns.catalogs),
-                ArrayParameter.text(columns.codes), ArrayParameter.text(columns.migrations),
+                PostgresArray.text(entries.map(\.key.rawValue)),
+                PostgresArray.text(owners), PostgresArray.text(columns.sources), PostgresArray.text(columns.fields),
+                PostgresArray.text(columns.positions), PostgresArray.text(columns.labels),
+                PostgresArray.text(columns.kinds), PostgresArray.text(columns.bos),
+                PostgresArray.text(columns.externalIds), PostgresArray.text(columns.catalogs),
+                PostgresArray.text(columns.codes), PostgresArray.text(columns.migrations),
             ])
     }
 }

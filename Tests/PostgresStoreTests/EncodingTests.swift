@@ -5,15 +5,17 @@ import Testing
 
 /// What the store sends and names, checked without a server.
 struct EncodingTests {
-    @Test func arrayParameterMatchesPostgresArray() {
+    @Test func arrayLiteralsQuoteEscapeAndKeepNull() {
         let elements: [String?] = ["plain", "with \"quotes\"", "back\\slash", "", nil, "ünï 😀", "{,}", "NULL", "\\\""]
-        #expect(ArrayParameter.text(elements) == PostgresArray.text(elements))
-        #expect(ArrayParameter.text([String]()) == PostgresArray.text([String]()))
-        #expect(ArrayParameter.text(["a"]) == PostgresArray.text(["a"]))
+        #expect(
+            PostgresArray.text(elements)
+                == #"{"plain","with \"quotes\"","back\\slash","",NULL,"ünï 😀","{,}","NULL","\\\""}"#)
+        #expect(PostgresArray.text([String]()) == "{}")
+        #expect(PostgresArray.text(["a"]) == #"{"a"}"#)
     }
 
     @Test func byteaTravelsAsEscapedHex() {
-        var array = ArrayParameter()
+        var array = PostgresArray()
         array.append(bytea: [0x00, 0xAB, 0xFF])
         array.append(bytea: nil)
         array.append(bytea: [])

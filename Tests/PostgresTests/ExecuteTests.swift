@@ -111,7 +111,7 @@ struct ExecuteTests {
         }
     }
 
-    @Test func textArrayParameter() async throws {
+    @Test func textPostgresArray() async throws {
         try await TestDatabase.with { database in
             let connection = try database.connect()
             let values: [String?] = ["a", "with \"quote\"", "back\\slash", nil, "", "ü,{}"]
