@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
+        // glibc's malloc tuning (`mallopt`), which the executable sets before any thread starts.
+        .systemLibrary(name: "CMalloc"),
 
         // Bridges: the only modules that import a C library or touch an unsafe pointer.
         .target(
@@ -143,7 +145,7 @@ let package = Package(
             name: "InMigrationCLI",
             dependencies: [
                 "Domain", "Config", "Kafka", "Postgres", "Handshake", "Journal", "Starter", "HTTPServer", "DDL",
-                "DemoData", "Consumer", "Store", "PostgresStore", "Monitor",
+                "DemoData", "Consumer", "Store", "PostgresStore", "Monitor", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CMalloc
+import Foundation
 
 /// `inmigration`: moves a customer's daily load from its in-tables into the business-object
 /// platform through Kafka.
@@ -11,4 +13,19 @@ struct InMigration: AsyncParsableCommand {
             ServeCommand.self, RunCommand.self, ConsumeCommand.self, StatusCommand.self, DevBrokerCommand.self, DemoCommand.self,
         ]
     )
+
+    static func main() async {
+        limitMallocArenas()
+        await main(nil)
+    }
+
+    /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and freed
+    /// batches stay in them: `serve` at 1M records peaked at 328 MiB with the default and at
+    /// 209 MiB with two arenas, at the same speed (`scripts/bench`). Set before any thread starts;
+    /// `MALLOC_ARENA_MAX` in the environment still wins.
+    private static func limitMallocArenas() {
+        if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil {
+            mallopt(M_ARENA_MAX, 2)
+        }
+    }
 }
