@@ -40,7 +40,11 @@ struct BatchProcessor: Sendable {
         var stats: [StatsKey: ConsumeStats]
     }
 
-    func process(_ messages: [KafkaMessage]) async throws -> Outcome {
+    /// - Parameter ends: each partition's high watermark as the broker last reported it, to tell a
+    ///   redelivery (below the stored position, which lies within the log) from a recreated topic
+    ///   (the stored position lies beyond it).
+    /// - Throws: ``RecreatedTopicError``; what the store throws.
+    func process(_ messages: [KafkaMessage], ends: [Int32: Int64] = [:]) async throws -> Outcome {
         let decoded = await DecodedMessage.decode(messages)
         var attempt = 0
         while true {
@@ -48,7 +52,7 @@ struct BatchProcessor: Sendable {
             do {
                 let processor = self
                 return try await store.transaction { transaction in
-                    try processor.apply(messages, decoded: decoded, in: transaction)
+                    try processor.apply(messages, decoded: decoded, ends: ends, in: transaction)
                 }
             } catch let conflict as StoreConflict where attempt < maxAttempts {
                 logger.notice(
@@ -61,11 +65,17 @@ struct BatchProcessor: Sendable {
 
     /// - Parameter all: `batch` decoded, message by message.
     private func apply(
-        _ batch: [KafkaMessage], decoded all: [DecodedMessage], in transaction: any BOIStoreTransaction
+        _ batch: [KafkaMessage], decoded all: [DecodedMessage], ends logEnds: [Int32: Int64],
+        in transaction: any BOIStoreTransaction
     ) throws -> Outcome {
         let topic = topics.inMigration
         let partitions = Array(Set(batch.map(\.partition))).sorted()
         let stored = try transaction.positions(group: group, topic: topic, partitions: partitions)
+        for (partition, position) in stored.sorted(by: { $0.key < $1.key }) {
+            if let end = logEnds[partition], position > end {
+                throw RecreatedTopicError(topic: topic, partition: partition, position: position, end: end)
+            }
+        }
         let isFresh = batch.map { message in stored[message.partition].map { message.offset >= $0 } ?? true }
         let freshIndices = isFresh.indices.filter { isFresh[$0] }
         var decoded = freshIndices.map { all[$0] }

@@ -99,7 +99,7 @@ public final class InMigrationConsumer: Sendable {
         var messages = messages
         repeat {
             let started = ContinuousClock.now
-            let outcome = try await processor.process(messages)
+            let outcome = try await processor.process(messages, ends: logEnds(of: messages))
             ConsumerMetrics.applied(
                 outcome.stats, mapping: processor.assembler.mapping, duration: ContinuousClock.now - started)
             try await settle(unsettled)
@@ -126,6 +126,15 @@ public final class InMigrationConsumer: Sendable {
         }
         try await commit(outcome.offsets)
         return nil
+    }
+
+    /// The high watermarks the broker last reported for the messages' partitions (no request).
+    private func logEnds(of messages: [KafkaMessage]) -> [Int32: Int64] {
+        var ends: [Int32: Int64] = [:]
+        for partition in Set(messages.map(\.partition)) {
+            ends[partition] = consumer.cachedHighWatermark(topic: topic, partition: partition)
+        }
+        return ends
     }
 
     /// Waits for a batch's events, then commits its offsets.
