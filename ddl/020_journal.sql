@@ -37,9 +37,20 @@ ALTER TABLE migration ADD COLUMN IF NOT EXISTS signalled_at     timestamptz;
 
 -- STREAMING -> STREAMED -> COMPLETE; FAILED (stream failed, or data was lost before it was
 -- consumed); ABANDONED (lease lost or shutdown; another migration of the row took over).
-ALTER TABLE migration DROP CONSTRAINT IF EXISTS migration_status_check;
-ALTER TABLE migration ADD CONSTRAINT migration_status_check
-    CHECK (status IN ('STREAMING', 'STREAMED', 'COMPLETE', 'FAILED', 'ABANDONED'));
+-- Replaced only when it lacks COMPLETE, so that a start-up neither locks nor rescans the table.
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_constraint
+        WHERE conrelid = 'migration'::regclass AND conname = 'migration_status_check'
+            AND pg_get_constraintdef(oid) LIKE '%COMPLETE%'
+    ) THEN
+        ALTER TABLE migration DROP CONSTRAINT IF EXISTS migration_status_check;
+        ALTER TABLE migration ADD CONSTRAINT migration_status_check
+            CHECK (status IN ('STREAMING', 'STREAMED', 'COMPLETE', 'FAILED', 'ABANDONED'));
+    END IF;
+END
+$$;
 CREATE INDEX IF NOT EXISTS migration_by_tracking ON migration (tracking_id, started_at);
 
 -- Progress per in-table of one migration (the sub-tasks).

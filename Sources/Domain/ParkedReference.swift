@@ -46,3 +46,13 @@ public struct ReferenceField: Hashable, Codable, Sendable {
         self.field = field
     }
 }
+
+extension ParkedReference.Target: CustomStringConvertible {
+    /// How people read it: `Person:P-9`, `catalog contract_status:X`.
+    public var description: String {
+        switch self {
+        case .object(let key): key.description
+        case .catalogEntry(let catalog, let code): "catalog \(catalog):\(code)"
+        }
+    }
+}

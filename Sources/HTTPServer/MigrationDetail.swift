@@ -46,10 +46,7 @@ struct MigrationDetail: ResponseEncodable {
             source = reference.source.rawValue
             field = reference.field
             position = reference.position
-            switch reference.target {
-            case .object(let key): target = "\(key.bo.rawValue):\(key.externalId)"
-            case .catalogEntry(let catalog, let code): target = "catalog \(catalog):\(code)"
-            }
+            target = reference.target.description
         }
     }
 }

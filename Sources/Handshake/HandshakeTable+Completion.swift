@@ -8,9 +8,17 @@ extension HandshakeTable {
         ("records_rejected", "bigint"), ("refs_dangling", "bigint"),
     ]
 
-    /// Adds the completion columns where the customer's table lacks them.
+    /// Adds the completion columns where the customer's table lacks them. Asks the catalogue
+    /// first: an ALTER would lock the customer's table at every start even when nothing is missing.
     public func installCompletionColumns() async throws {
-        let columns = Self.completionColumns.map { "ADD COLUMN IF NOT EXISTS \($0.name) \($0.type)" }
+        let present = Set(
+            try await client.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
+                [table]
+            ).compactMap { $0["attname"] })
+        let missing = Self.completionColumns.filter { !present.contains($0.name) }
+        guard !missing.isEmpty else { return }
+        let columns = missing.map { "ADD COLUMN IF NOT EXISTS \($0.name) \($0.type)" }
         try await client.execute("ALTER TABLE \(table) \(columns.joined(separator: ", "))")
     }
 

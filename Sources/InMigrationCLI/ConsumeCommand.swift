@@ -33,9 +33,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                 throw error
             }
             do {
-                try await runtime.consumer.run(untilIdle: untilIdle) {
-                    await Self.everythingSettled(monitor, configuration: configuration, logger: logger)
-                }
+                try await runtime.consumer.run(untilIdle: untilIdle) { await monitor.monitor.settled() }
             } catch {
                 await runtime.close()
                 await monitor.close()
@@ -43,18 +41,6 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
             await runtime.close()
             await monitor.close()
-        }
-    }
-
-    /// One monitor round: completes what can be completed; true when the lag is 0 and no migration
-    /// is left unfinished.
-    static func everythingSettled(_ runtime: MonitorRuntime, configuration: InMigrationConfiguration, logger: Logger) async -> Bool {
-        do {
-            let round = try await runtime.monitor.round()
-            return round.isDone(group: configuration.kafka.group, topic: configuration.kafka.topics.inMigration)
-        } catch {
-            logger.warning("monitor round failed; consuming on", metadata: ["error": "\(error)"])
-            return false
         }
     }
 }

@@ -108,9 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
         do {
-            try await consumer.consumer.run(untilIdle: true) {
-                await ConsumeCommand.everythingSettled(monitor, configuration: configuration, logger: logger)
-            }
+            try await consumer.consumer.run(untilIdle: true) { await monitor.monitor.settled() }
         } catch {
             await consumer.close()
             throw error

@@ -47,22 +47,21 @@ struct DemoDay {
             var lag_status = ""
             var safe_to_clear_at: String?
         }
+        let total = days.map(\.consume.total).reduce(ConsumeStats(), +)
+        let streamRejected = days.reduce(0) { $0 + $1.stream.recordsRejected }
         var summary = Summary()
-        for day in days {
-            let total = day.consume.total
-            summary.records += day.stream.recordsStreamed + day.stream.recordsRejected
-            summary.streamed += day.stream.recordsStreamed
-            summary.created += total.created
-            summary.updated += total.updated
-            summary.unchanged += total.unchanged
-            summary.merged += total.merged
-            summary.removed += total.removed
-            summary.skipped += total.skipped
-            summary.rejected += total.rejected + day.stream.recordsRejected
-            summary.refs_parked += total.refsParked
-            summary.refs_resolved += total.refsResolved
-            summary.boi_events += total.boiEvents
-        }
+        summary.streamed = days.reduce(0) { $0 + $1.stream.recordsStreamed }
+        summary.records = summary.streamed + streamRejected
+        summary.created = total.created
+        summary.updated = total.updated
+        summary.unchanged = total.unchanged
+        summary.merged = total.merged
+        summary.removed = total.removed
+        summary.skipped = total.skipped
+        summary.rejected = total.rejected + streamRejected
+        summary.refs_parked = total.refsParked
+        summary.refs_resolved = total.refsResolved
+        summary.boi_events = total.boiEvents
         summary.refs_dangling = days.last?.consume.dangling?.count ?? 0
         summary.boi_events_on_topic = eventsOnTopic
         summary.days = days.count

@@ -88,11 +88,6 @@ public struct PipelineFixture: Sendable {
     /// Consumes until every migration is complete, as `inmigration consume --until-idle` does.
     public func consumeUntilComplete() async throws {
         let monitor = self.monitor.monitor
-        let group = configuration.kafka.group
-        let topic = configuration.kafka.topics.inMigration
-        try await consume {
-            guard let round = try? await monitor.round() else { return false }
-            return round.isDone(group: group, topic: topic)
-        }
+        try await consume { await monitor.settled() }
     }
 }

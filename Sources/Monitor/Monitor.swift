@@ -46,4 +46,17 @@ public struct Monitor: Sendable {
         let unfinished = try await completion.unfinishedCount()
         return Round(report: report, outcome: outcome, unfinished: unfinished)
     }
+
+    /// One round, answering whether the group on `IN_MIGRATION` has nothing left and every
+    /// migration is finished: what `consume --until-idle` waits for. A failed round answers
+    /// `false`, and the caller consumes on and asks again.
+    public func settled() async -> Bool {
+        do {
+            let primary = lag.primaryGroup
+            return try await round().isDone(group: primary.group, topic: primary.topic)
+        } catch {
+            logger.warning("monitor round failed; consuming on", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
 }

@@ -78,6 +78,7 @@ struct TargetColumns {
             fields.append(reference.field)
             positions.append(String(reference.position ?? -1))
             migrations.append(reference.migrationID.rawValue)
+            labels.append(reference.target.description)
             switch reference.target {
             case .object(let key):
                 kinds.append(Self.objectKind)
@@ -85,14 +86,12 @@ struct TargetColumns {
                 externalIds.append(key.externalId)
                 catalogs.append(nil)
                 codes.append(nil)
-                labels.append(key.description)
             case .catalogEntry(let catalog, let code):
                 kinds.append(Self.catalogKind)
                 bos.append(nil)
                 externalIds.append(nil)
                 catalogs.append(catalog)
                 codes.append(code)
-                labels.append("catalog \(catalog):\(code)")
             }
         }
     }
