@@ -65,15 +65,38 @@ CREATE TABLE IF NOT EXISTS catalog_entry (
     PRIMARY KEY (catalog, code)
 );
 
--- The transactional outbox: messages (BOI change events, dead letters) written in the same
--- transaction as the changes they announce, published after commit in id order, then deleted.
-CREATE TABLE IF NOT EXISTS outbox (
+-- The transactional outbox: the messages (BOI change events, dead letters) of one batch,
+-- written in the same transaction as the changes they announce, published after commit in id
+-- order, then deleted. One row per batch, not per message: a batch's thousands of events cost
+-- one insert and one delete. `payload` frames each message in order as
+--   topic length (4 bytes, big-endian), topic (UTF-8),
+--   key length (4 bytes, big-endian; 0xFFFFFFFF: no key), key,
+--   value length (4 bytes, big-endian), value.
+-- Stored uncompressed (STORAGE EXTERNAL): compressing megabytes per batch would cost more than
+-- the space it saves for the few seconds a row lives.
+CREATE TABLE IF NOT EXISTS outbox_batch (
     id         bigserial   PRIMARY KEY,
-    topic      text        NOT NULL,
-    key        bytea,
-    value      bytea       NOT NULL,
+    messages   int         NOT NULL CHECK (messages > 0),
+    payload    bytea       NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+-- Earlier versions kept one row per message in `outbox`. An empty one is dropped; one still
+-- holding messages stops the upgrade, for the earlier version to publish them first.
+DO $$
+BEGIN
+    IF (SELECT attstorage FROM pg_attribute WHERE attrelid = 'outbox_batch'::regclass AND attname = 'payload') <> 'e'
+    THEN
+        ALTER TABLE outbox_batch ALTER COLUMN payload SET STORAGE EXTERNAL;
+    END IF;
+    IF to_regclass('outbox') IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM outbox) THEN
+            RAISE EXCEPTION 'the outbox of an earlier in-migration version still holds messages'
+                USING HINT = 'run that version''s consume --until-idle to publish them, then start this one';
+        END IF;
+        DROP TABLE outbox;
+    END IF;
+END
+$$;
 
 -- The consumer's positions (next offset to process per partition), committed with the store
 -- writes they cover. Kafka's own committed offsets follow these, never lead them.

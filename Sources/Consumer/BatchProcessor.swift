@@ -29,7 +29,7 @@ struct BatchProcessor: Sendable {
     struct Outcome: Sendable {
         /// The Kafka offsets to commit once the outbox is published: next offset per partition.
         var offsets: [TopicPartitionOffset]
-        /// The outgoing messages the batch wrote, with their outbox ids, in outbox order.
+        /// The outgoing messages the batch wrote, with their outbox id, in outbox order.
         var outbox: [OutboxMessage]
         var records: Int
         var skipped: Int
@@ -125,7 +125,9 @@ struct BatchProcessor: Sendable {
                 ])
         }
         var outbox = changes.outbox
-        for (index, id) in try transaction.apply(changes).enumerated() { outbox[index].id = id }
+        if let id = try transaction.apply(changes) {
+            for index in outbox.indices { outbox[index].id = id }
+        }
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
             offsets: offsets.sorted { $0.partition < $1.partition }, outbox: outbox,

@@ -45,7 +45,7 @@ final class OutboxRelay: Sendable {
             }
             let tally = await producer.awaitDelivery(tag: tag, expected: pending.count, timeout: timeout)
             try Self.check(tally, expected: pending.count)
-            try await store.removeOutbox(pending.map(\.id))
+            try await store.removeOutbox(Self.entries(of: pending))
             published += pending.count
         }
     }
@@ -53,15 +53,17 @@ final class OutboxRelay: Sendable {
     /// Messages sent by ``publish(_:)`` whose acknowledgements are still to be awaited.
     struct Publication: Sendable {
         let tag: UInt64
-        /// Their outbox ids, to remove once acknowledged.
+        /// The outbox entries holding them, to remove once acknowledged.
         let ids: [Int64]
+        /// How many messages were sent.
+        let count: Int
     }
 
     /// Sends a just-committed batch's outbox messages from memory, without reading them back —
     /// if they are next in outbox order: this process holds the relay lease and nothing older
     /// waits in the outbox. An instance's earlier event, written by another transaction, was
     /// committed before this batch could lock the instance, so the check sees it.
-    /// - Parameter messages: the batch's messages with their outbox ids, ascending.
+    /// - Parameter messages: the batch's messages with their outbox id.
     /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batch must go
     ///   through ``awaitPublished(upTo:)`` instead.
     func publish(_ messages: [OutboxMessage]) async throws -> Publication? {
@@ -77,7 +79,7 @@ final class OutboxRelay: Sendable {
             producer.forget(tag: tag)
             throw error
         }
-        return Publication(tag: tag, ids: messages.map(\.id))
+        return Publication(tag: tag, ids: Self.entries(of: messages), count: messages.count)
     }
 
     /// Waits until the broker acknowledged every message of `publication`, then removes them
@@ -85,8 +87,8 @@ final class OutboxRelay: Sendable {
     /// - Throws: ``OutboxError`` when some were not acknowledged; they stay in the outbox.
     func settle(_ publication: Publication) async throws {
         defer { producer.forget(tag: publication.tag) }
-        let tally = await producer.awaitDelivery(tag: publication.tag, expected: publication.ids.count, timeout: timeout)
-        try Self.check(tally, expected: publication.ids.count)
+        let tally = await producer.awaitDelivery(tag: publication.tag, expected: publication.count, timeout: timeout)
+        try Self.check(tally, expected: publication.count)
         try await store.removeOutbox(publication.ids)
     }
 
@@ -102,6 +104,11 @@ final class OutboxRelay: Sendable {
 }
 
 extension OutboxRelay {
+    /// The outbox entries the messages came from, each once, ascending.
+    fileprivate static func entries(of messages: [OutboxMessage]) -> [Int64] {
+        Array(Set(messages.map(\.id))).sorted()
+    }
+
     /// - Throws: ``OutboxError`` unless all `expected` messages were acknowledged.
     fileprivate static func check(_ tally: DeliveryTally, expected: Int) throws {
         guard tally.failed != 0 || tally.acknowledged != expected else { return }

@@ -45,13 +45,6 @@ public struct PostgresArray: Sendable {
         utf8.withUnsafeBufferPointer { appendQuoted($0) }
     }
 
-    /// Appends an element that `write` puts into the literal as it is: the caller quotes and
-    /// escapes it (for values whose form needs no scan, such as `bytea` hex).
-    public mutating func append(verbatim write: (inout [UInt8]) -> Void) {
-        separate()
-        write(&bytes)
-    }
-
     private mutating func separate() {
         if isEmpty {
             isEmpty = false

@@ -14,18 +14,25 @@ extension PostgresConnection {
     ///   `.connectionFailed` if the connection broke; `.invalidArgument` for NUL characters.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
+        try execute(sql, parameters: parameters.map(PostgresParameter.text))
+    }
+
+    /// Runs one statement whose parameters may carry raw bytes (``PostgresParameter/bytea(_:)``);
+    /// otherwise as ``execute(_:_:)``. Without parameters, `sql` may hold several statements.
+    /// - Throws: as ``execute(_:_:)``.
+    @discardableResult
+    public func execute(_ sql: String, parameters: [PostgresParameter]) throws -> PostgresRows {
         guard !sql.containsNUL else {
             throw PostgresError(code: .invalidArgument, message: "SQL contains a NUL character")
-        }
-        if let position = parameters.firstIndex(where: { $0?.containsNUL ?? false }) {
-            throw PostgresError(code: .invalidArgument, message: "parameter $\(position + 1) contains a NUL character")
         }
         let result: OpaquePointer?
         if parameters.isEmpty {
             result = PQexec(pointer, sql)
         } else {
-            result = withCStringPointers(parameters) { values in
-                PQexecParams(pointer, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            let values = try CParameters(parameters)
+            result = values.withValues { pointers in
+                PQexecParams(
+                    pointer, sql, Int32(parameters.count), values.types, pointers, values.lengths, values.formats, 0)
             }
         }
         return try rows(from: result)

@@ -1,23 +1,6 @@
-/// `bytea` values in PostgreSQL's hex format (`\x4869`), so that binary message keys and values
-/// travel as text parameters and results whatever the server's `bytea_output` setting.
+/// `bytea` results read as hex (`encode(column, 'hex')`), so that binary outbox payloads come
+/// back as text whatever the server's `bytea_output` setting.
 enum ByteaHex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// Two lower-case hex digits per byte, appended to `text`; after `\x`, the input form of
-    /// `bytea`.
-    static func appendDigits(of bytes: [UInt8], to text: inout [UInt8]) {
-        // Written in place after growing once: a batch's outbox is megabytes of digits, and
-        // appending them one by one cost more than encoding them.
-        let start = text.count
-        text.append(contentsOf: repeatElement(0, count: bytes.count * 2))
-        text.withUnsafeMutableBufferPointer { out in
-            for (index, byte) in bytes.enumerated() {
-                out[start + 2 * index] = digits[Int(byte >> 4)]
-                out[start + 2 * index + 1] = digits[Int(byte & 0x0F)]
-            }
-        }
-    }
-
     /// Bytes from plain hex digits, as `encode(column, 'hex')` returns them; `nil` for
     /// anything else.
     static func decode(_ text: String) -> [UInt8]? {

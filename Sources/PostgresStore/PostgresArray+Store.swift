@@ -10,14 +10,4 @@ extension PostgresArray {
         append(utf8: json)
     }
 
-    /// Bytes in `bytea`'s hex input form (`\x…`), for a `bytea[]` parameter; `nil` as NULL.
-    mutating func append(bytea: [UInt8]?) {
-        guard let bytea else { return append(nil as String?) }
-        append(verbatim: { literal in
-            // `"\\x…"`: the array literal escapes the backslash of bytea's `\x`.
-            literal.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")])
-            ByteaHex.appendDigits(of: bytea, to: &literal)
-            literal.append(UInt8(ascii: "\""))
-        })
-    }
 }

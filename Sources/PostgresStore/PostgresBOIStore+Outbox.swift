@@ -2,34 +2,36 @@ import Postgres
 import Store
 
 extension PostgresBOIStore {
-    /// Committed outgoing messages, in id order, which is the order each batch gave them in.
+    /// Committed outgoing messages, in id order and each entry's own order: whole entries until
+    /// `limit` messages are reached (the first one whatever its size).
     public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
         let rows = try await client.execute(
             """
-            SELECT id, topic, encode(key, 'hex') AS key, encode(value, 'hex') AS value
-            FROM \(tables.outbox) ORDER BY id LIMIT $1
+            WITH numbered AS (
+                SELECT id, messages, sum(messages) OVER (ORDER BY id) - messages AS before
+                FROM \(tables.outbox)
+            )
+            SELECT o.id, o.messages, encode(o.payload, 'hex') AS payload
+            FROM numbered n JOIN \(tables.outbox) o ON o.id = n.id
+            WHERE n.before = 0 OR n.before < $1
+            ORDER BY o.id
             """,
             [String(limit)])
-        return try rows.map { row in
-            guard let id = row.int64("id"), let topic = row["topic"], let value = row["value"].flatMap(ByteaHex.decode)
-            else {
+        var messages: [OutboxMessage] = []
+        for row in rows {
+            guard let id = row.int64("id"), let count = row.int("messages") else {
                 throw PostgresStoreError(code: .corruptRow, message: "incomplete outbox row \(row["id"] ?? "?")")
             }
-            let key: [UInt8]?
-            if let hex = row["key"] {
-                guard let bytes = ByteaHex.decode(hex) else {
-                    throw PostgresStoreError(code: .corruptRow, message: "outbox row \(id) has an unreadable key")
-                }
-                key = bytes
-            } else {
-                key = nil
+            guard let payload = row["payload"].flatMap(ByteaHex.decode) else {
+                throw PostgresStoreError(code: .corruptRow, message: "outbox row \(id) has an unreadable payload")
             }
-            return OutboxMessage(id: id, topic: topic, key: key, value: value)
+            messages += try OutboxPayload.decode(payload, id: id, count: count)
         }
+        return messages
     }
 
-    /// Deletes published messages; ids no longer present are ignored, so a retry is harmless.
+    /// Deletes published entries; ids no longer present are ignored, so a retry is harmless.
     public func removeOutbox(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         try await client.execute(

@@ -8,22 +8,22 @@ extension PostgresStoreTransaction {
     /// mappings, dropped references (cleared fields and resolved slots together), new parked
     /// references, outbox, errors, counters, the dangling report and offset gaps. Rows are written in key
     /// order, which keeps two batches from locking the same rows in opposite orders.
-    /// - Returns: the ids of the outbox messages, in the order given.
+    /// - Returns: the id of the outbox row holding the batch's messages; nil when there are none.
     /// - Throws: ``StoreConflict`` `.positionMoved` when a position is not where the batch read
     ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
-    func apply(_ changes: StoreChanges) throws -> [Int64] {
+    func apply(_ changes: StoreChanges) throws -> Int64? {
         if let positions = changes.positions { try movePositions(positions) }
         try upsertInstances(changes.instances)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
         try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
         try park(changes.parked)
-        let outboxIDs = try insertOutbox(changes.outbox)
+        let outboxID = try insertOutbox(changes.outbox)
         try insertErrors(changes.errors)
         try addStats(changes.stats)
         try replaceDangling(changes.dangling)
         try insertGaps(changes.gaps)
-        return outboxIDs
+        return outboxID
     }
 
     /// Moves stored positions only from where the batch read them, and creates missing ones

@@ -3,38 +3,18 @@ import Postgres
 import Store
 
 extension PostgresStoreTransaction {
-    /// Appends the batch's messages; their ids ascend in the order given (`WITH ORDINALITY`),
-    /// which is the order they are published in.
-    /// - Returns: the ids written, ascending, so in the order given.
-    func insertOutbox(_ messages: [OutboxMessage]) throws -> [Int64] {
-        guard !messages.isEmpty else { return [] }
+    /// Appends the batch's messages as one outbox row; ids ascend with every row, which is the
+    /// order rows are published in.
+    /// - Returns: the row's id, which stands for each of its messages; nil when there are none.
+    func insertOutbox(_ messages: [OutboxMessage]) throws -> Int64? {
+        guard !messages.isEmpty else { return nil }
         let rows = try run(
-            """
-            WITH written AS (
-                INSERT INTO \(tables.outbox) (topic, key, value)
-                SELECT u.topic, u.key, u.value
-                FROM unnest($1::text[], $2::bytea[], $3::bytea[]) WITH ORDINALITY AS u (topic, key, value, n)
-                ORDER BY u.n
-                RETURNING id
-            )
-            SELECT id FROM written ORDER BY id
-            """,
-            [
-                PostgresArray.text(messages.map(\.topic)),
-                Self.bytea(messages.map(\.key)),
-                Self.bytea(messages.map(\.value)),
-            ])
-        let ids = rows.compactMap { $0.int64("id") }
-        guard ids.count == messages.count else {
-            throw PostgresStoreError(code: .corruptRow, message: "the outbox insert returned \(ids.count) ids for \(messages.count) messages")
+            "INSERT INTO \(tables.outbox) (messages, payload) VALUES ($1, $2) RETURNING id",
+            parameters: [.text(String(messages.count)), .bytea(OutboxPayload.encode(messages))])
+        guard let id = rows.first?.int64("id") else {
+            throw PostgresStoreError(code: .corruptRow, message: "the outbox insert returned no id")
         }
-        return ids
-    }
-
-    private static func bytea(_ values: [[UInt8]?]) -> String {
-        var array = PostgresArray()
-        for value in values { array.append(bytea: value) }
-        return array.literal
+        return id
     }
 
     /// Into the journal's `migration_error`, with the columns the journal itself writes.

@@ -27,11 +27,17 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
     /// Runs one statement of this transaction, turning conflicts into ``StoreConflict``.
     @discardableResult
     func run(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        try run(sql, parameters: parameters.map(PostgresParameter.text))
+    }
+
+    /// ``run(_:_:)`` with parameters that may carry raw bytes.
+    @discardableResult
+    func run(_ sql: String, parameters: [PostgresParameter]) throws -> PostgresRows {
         guard isOpen else {
             throw PostgresStoreError(code: .transactionEnded, message: "a store transaction was used after it ended")
         }
         do {
-            return try connection.execute(sql, parameters)
+            return try connection.execute(sql, parameters: parameters)
         } catch let error as PostgresError {
             if let conflict = conflicts.conflict(for: error) { throw conflict }
             throw error

@@ -29,7 +29,7 @@ struct StoreTables: Sendable {
         self.map = qualified("boi_map")
         self.reference = qualified("boi_reference")
         self.catalogEntry = qualified("catalog_entry")
-        self.outbox = qualified("outbox")
+        self.outbox = qualified("outbox_batch")
         self.position = qualified("consumer_position")
         self.stats = qualified("consume_stats")
         self.marker = qualified("migration_marker")

@@ -19,10 +19,12 @@ public protocol BOIStore: Sendable {
     /// - Throws: ``StoreConflict`` when the commit clashed with another writer; whatever `body` threw.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any BOIStoreTransaction) throws -> T) async throws -> T
 
-    /// Outgoing messages not yet confirmed as published, oldest first.
+    /// Outgoing messages not yet confirmed as published, oldest first: those of whole outbox
+    /// entries (a batch's messages share one id), until `limit` messages are reached, and always
+    /// at least the oldest entry.
     func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
 
-    /// Forgets outgoing messages the broker acknowledged.
+    /// Forgets the outbox entries whose messages the broker acknowledged.
     func removeOutbox(_ ids: [Int64]) async throws
 
     /// Whether any outgoing message with an id up to `id` is still waiting to be published.
@@ -85,9 +87,10 @@ public protocol BOIStoreTransaction {
     func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
 
     /// Writes every change of the batch.
-    /// - Returns: the ids the store gave `changes.outbox`, in the same (ascending) order.
+    /// - Returns: the id of the outbox entry that holds `changes.outbox`, which each of its
+    ///   messages takes; ids ascend from entry to entry. Nil when there are no messages.
     /// - Throws: ``StoreConflict`` for a unique-key clash or a moved position.
-    func apply(_ changes: StoreChanges) throws -> [Int64]
+    func apply(_ changes: StoreChanges) throws -> Int64?
 }
 
 /// A catalog entry as a CO field names it (the domain's type, under the name the store uses).

@@ -67,7 +67,8 @@ public struct PositionUpdate: Sendable, Hashable {
 
 /// A message to publish after commit (the transactional outbox).
 public struct OutboxMessage: Sendable, Hashable {
-    /// Assigned by the store; orders publication.
+    /// The id of the outbox entry holding it, assigned by the store: the messages of one batch
+    /// share it. Orders publication, with the order within the entry.
     public var id: Int64
     public var topic: String
     public var key: [UInt8]?

@@ -148,7 +148,7 @@ enum StoreDump {
             ("parked", "SELECT source_boi_id, field, position, target_bo, target_external_id FROM inmigration.boi_reference ORDER BY 1, 2, 3"),
             ("stats", "SELECT migration_id, table_name, records, created, updated, unchanged, merged, removed, skipped, rejected, refs_parked, refs_resolved, boi_events FROM inmigration.consume_stats ORDER BY migration_id, table_name"),
             ("error", "SELECT table_name, external_id, field, reason FROM inmigration.migration_error ORDER BY 1, 2, 3, 4"),
-            ("outbox", "SELECT count(*) FROM inmigration.outbox"),
+            ("outbox", "SELECT count(*) FROM inmigration.outbox_batch"),
         ] {
             let rows = try await client.execute(query)
             lines += rows.map { row in name + " " + (0..<rows.columns.count).map { row[$0] ?? "NULL" }.joined(separator: " | ") }

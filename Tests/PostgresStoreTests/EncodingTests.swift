@@ -1,6 +1,7 @@
 import Domain
 import Postgres
 @testable import PostgresStore
+import Store
 import Testing
 
 /// What the store sends and names, checked without a server.
@@ -14,15 +15,37 @@ struct EncodingTests {
         #expect(PostgresArray.text(["a"]) == #"{"a"}"#)
     }
 
-    @Test func byteaTravelsAsEscapedHex() {
-        var array = PostgresArray()
-        array.append(bytea: [0x00, 0xAB, 0xFF])
-        array.append(bytea: nil)
-        array.append(bytea: [])
-        #expect(array.literal == #"{"\\x00abff",NULL,"\\x"}"#)
+    @Test func byteaComesBackFromHex() {
         #expect(ByteaHex.decode("00abFF") == [0x00, 0xAB, 0xFF])
+        #expect(ByteaHex.decode("") == [])
         #expect(ByteaHex.decode("0") == nil)
         #expect(ByteaHex.decode("zz") == nil)
+    }
+
+    @Test func outboxPayloadFramesMessagesInOrder() throws {
+        let messages = [
+            OutboxMessage(topic: "BOI", key: Array("boi-1".utf8), value: Array(#"{"n":1}"#.utf8)),
+            OutboxMessage(topic: "IN_MIGRATION_DLQ", key: nil, value: [0x00, 0xFF]),
+            OutboxMessage(topic: "BOI", key: [], value: []),
+            OutboxMessage(topic: "ünï", key: [0xFF, 0xFF, 0xFF, 0xFF], value: Array(repeating: 7, count: 70_000)),
+        ]
+        let payload = OutboxPayload.encode(messages)
+        let decoded = try OutboxPayload.decode(payload, id: 42, count: messages.count)
+        #expect(decoded == messages.map { OutboxMessage(id: 42, topic: $0.topic, key: $0.key, value: $0.value) })
+    }
+
+    @Test func outboxPayloadThatDoesNotAddUpNamesTheRow() {
+        let payload = OutboxPayload.encode([OutboxMessage(topic: "BOI", key: nil, value: [1, 2, 3])])
+        for (bytes, count, reason) in [
+            (Array(payload.dropLast()), 1, "cut-off value"), (payload, 2, "message 2 of 2 has no topic"),
+            (payload + [0], 1, "bytes left after its 1 messages"), (Array(payload.prefix(9)), 1, "cut-off key"),
+        ] {
+            #expect {
+                try OutboxPayload.decode(bytes, id: 7, count: count)
+            } throws: { error in
+                "\(error)".contains("outbox_batch row 7") && "\(error)".contains(reason)
+            }
+        }
     }
 
     @Test func documentsRoundTripThroughJSON() throws {

@@ -18,29 +18,49 @@ struct OutboxTests {
 
     @Test func outboxKeepsOrderAcrossAppliesAndForgetsWhatWasRemoved() async throws {
         try await StoreFixture.with { fixture in
-            var ids: [[Int64]] = []
+            var ids: [Int64] = []
             for batch in 0..<3 {
                 var changes = StoreChanges()
-                // Given in descending index order within a batch: ids must follow the array, not the content.
+                // Given in descending index order within a batch: the order must follow the array, not the content.
                 changes.outbox = Self.messages((batch * 10)..<(batch * 10 + 10)).reversed()
-                ids.append(try await fixture.apply(changes))
+                ids.append(try #require(try await fixture.apply(changes)))
             }
-            let expected = (0..<3).flatMap { batch in Self.messages((batch * 10)..<(batch * 10 + 10)).reversed() }
+            #expect(ids == ids.sorted() && Set(ids).count == 3, "one entry per batch, ids ascending")
+            let expected = (0..<3).flatMap { batch in
+                Self.messages((batch * 10)..<(batch * 10 + 10)).reversed().map { message in
+                    OutboxMessage(id: ids[batch], topic: message.topic, key: message.key, value: message.value)
+                }
+            }
             let pending = try await fixture.store.pendingOutbox(limit: 100)
-            #expect(pending.map { [$0.topic] + [$0.key.map { String(decoding: $0, as: UTF8.self) } ?? "-"] }
-                == expected.map { [$0.topic] + [$0.key.map { String(decoding: $0, as: UTF8.self) } ?? "-"] })
-            #expect(pending.map(\.value) == expected.map(\.value))
-            #expect(pending.map(\.id) == pending.map(\.id).sorted())
-            #expect(Set(pending.map(\.id)).count == 30)
-            #expect(ids.flatMap { $0 } == pending.map(\.id), "the ids apply returned, in the order given")
+            #expect(pending == expected)
 
-            #expect(try await fixture.store.pendingOutbox(limit: 5) == Array(pending.prefix(5)))
-            #expect(try await fixture.store.outboxHasPending(upTo: pending[4].id))
-            try await fixture.store.removeOutbox(pending.prefix(5).map(\.id))
-            try await fixture.store.removeOutbox(pending.prefix(5).map(\.id))
-            #expect(try await fixture.store.outboxHasPending(upTo: pending[4].id) == false)
-            #expect(try await fixture.store.outboxHasPending(upTo: pending[5].id))
-            #expect(try await fixture.store.pendingOutbox(limit: 100) == Array(pending.dropFirst(5)))
+            // Whole entries: the first always, then more while under the limit.
+            #expect(try await fixture.store.pendingOutbox(limit: 5) == Array(expected.prefix(10)))
+            #expect(try await fixture.store.pendingOutbox(limit: 11) == Array(expected.prefix(20)))
+            #expect(try await fixture.store.outboxHasPending(upTo: ids[0]))
+            try await fixture.store.removeOutbox([ids[0]])
+            try await fixture.store.removeOutbox([ids[0]])
+            #expect(try await fixture.store.outboxHasPending(upTo: ids[0]) == false)
+            #expect(try await fixture.store.outboxHasPending(upTo: ids[1]))
+            #expect(try await fixture.store.pendingOutbox(limit: 100) == Array(expected.dropFirst(10)))
+        }
+    }
+
+    @Test func emptyOutboxOfAnEarlierVersionIsDroppedAndAFullOneStopsTheInstall() async throws {
+        try await StoreFixture.with { fixture in
+            let legacy = "CREATE TABLE inmigration.outbox (id bigserial PRIMARY KEY, topic text, key bytea, value bytea)"
+            try await fixture.client.execute(legacy)
+            try await fixture.store.install(mapping: StoreFixture.mapping)
+            #expect(try await fixture.count("SELECT count(*) AS n FROM pg_tables WHERE tablename = 'outbox'") == 0)
+
+            try await fixture.client.execute(legacy)
+            try await fixture.client.execute("INSERT INTO inmigration.outbox (topic, value) VALUES ('BOI', '\\x00')")
+            await #expect {
+                try await fixture.store.install(mapping: StoreFixture.mapping)
+            } throws: { error in
+                "\(error)".contains("earlier in-migration version still holds messages")
+            }
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.outbox") == 1)
         }
     }
 

@@ -59,7 +59,7 @@ struct StoreFixture {
 
     /// Applies `changes` in a transaction of their own.
     @discardableResult
-    func apply(_ changes: StoreChanges, on store: PostgresBOIStore? = nil) async throws -> [Int64] {
+    func apply(_ changes: StoreChanges, on store: PostgresBOIStore? = nil) async throws -> Int64? {
         try await (store ?? self.store).transaction { try $0.apply(changes) }
     }
 
@@ -72,7 +72,7 @@ struct StoreFixture {
     func tableCounts() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for table in [
-            "boi_instance", "boi_map", "boi_reference", "outbox", "consumer_position", "consume_stats",
+            "boi_instance", "boi_map", "boi_reference", "outbox_batch", "consumer_position", "consume_stats",
             "migration_marker", "migration_dangling", "migration_error",
         ] {
             counts[table] = try await count("SELECT count(*) AS n FROM inmigration.\(table)")
