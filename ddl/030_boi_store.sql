@@ -25,14 +25,24 @@ CREATE TABLE IF NOT EXISTS boi_instance (
 CREATE INDEX IF NOT EXISTS boi_instance_by_bo ON boi_instance (bo);
 
 -- externalId → instance (the seed's BoiInMigrationRef): how a record finds the instance it
--- updates, and how a reference given by externalId finds its target. Several externalIds may
--- map to one instance when records were merged on a unique key.
+-- updates, and how a reference given by externalId finds its target. An instance's id is derived
+-- from the BO and externalId of the record that created it, so that record's key needs no row
+-- here; only aliases do: the externalIds of records merged into another instance on a unique
+-- key. (Rows that map a key to its own instance, as earlier versions wrote, are harmless.)
 CREATE TABLE IF NOT EXISTS boi_map (
     bo          text NOT NULL,
     external_id text NOT NULL,
     boi_id      text NOT NULL,
     PRIMARY KEY (bo, external_id)
 );
+
+-- Every externalId and the instance it maps to, for people and reports: the aliases, and each
+-- instance under the key of the record that created it.
+CREATE OR REPLACE VIEW boi_external_id AS
+SELECT bo, external_id, boi_id FROM boi_map
+UNION ALL
+SELECT i.bo, i.external_id, i.boi_id FROM boi_instance i
+WHERE NOT EXISTS (SELECT 1 FROM boi_map m WHERE m.bo = i.bo AND m.external_id = i.external_id);
 
 -- References whose target did not exist yet (the seed's boi_reference). A slot — one field of
 -- one instance, and one position of a many-valued field — waits for one target at a time: a

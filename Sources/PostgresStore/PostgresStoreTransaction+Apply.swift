@@ -106,9 +106,29 @@ extension PostgresStoreTransaction {
             [PostgresArray.text(Set(ids).sorted().map(\.rawValue))])
     }
 
+    /// Only aliases are stored: a key mapped to the instance derived from it (every new
+    /// instance's own key) is found through that instance. An alias the key had before is deleted.
     private func upsertMappings(_ mappings: [BOKey: BoiID]) throws {
-        let sorted = mappings.sorted { $0.key < $1.key }
-        guard !sorted.isEmpty else { return }
+        var aliases: [(key: BOKey, value: BoiID)] = []
+        var unaliased: [BOKey] = []
+        for (key, id) in mappings {
+            if id != BoiID.derived(from: key) {
+                aliases.append((key, id))
+            } else if aliasesRead.contains(key) || !keysRead.contains(key) {
+                unaliased.append(key)
+            }
+        }
+        if !unaliased.isEmpty {
+            unaliased.sort()
+            try run(
+                """
+                DELETE FROM \(tables.map) m USING unnest($1::text[], $2::text[]) AS k (bo, external_id)
+                WHERE m.bo = k.bo AND m.external_id = k.external_id
+                """,
+                [PostgresArray.text(unaliased.map(\.bo.rawValue)), PostgresArray.text(unaliased.map(\.externalId))])
+        }
+        guard !aliases.isEmpty else { return }
+        aliases.sort { $0.key < $1.key }
         try run(
             """
             INSERT INTO \(tables.map) (bo, external_id, boi_id)
@@ -116,9 +136,9 @@ extension PostgresStoreTransaction {
             ON CONFLICT (bo, external_id) DO UPDATE SET boi_id = excluded.boi_id
             """,
             [
-                PostgresArray.text(sorted.map(\.key.bo.rawValue)),
-                PostgresArray.text(sorted.map(\.key.externalId)),
-                PostgresArray.text(sorted.map(\.value.rawValue)),
+                PostgresArray.text(aliases.map(\.key.bo.rawValue)),
+                PostgresArray.text(aliases.map(\.key.externalId)),
+                PostgresArray.text(aliases.map(\.value.rawValue)),
             ])
     }
 

@@ -20,21 +20,38 @@ extension PostgresStoreTransaction {
         return positions
     }
 
+    /// An externalId maps to the instance its record created, whose id is derived from it, unless
+    /// `boi_map` holds an alias (a record merged into another instance): one statement reads the
+    /// aliases, locking them, and probes the derived ids of the other keys.
     func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
         let keys = Set(keys).sorted()
         guard !keys.isEmpty else { return [:] }
         let rows = try run(
             """
-            SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
-            JOIN unnest($1::text[], $2::text[]) AS k (bo, external_id)
-                ON m.bo = k.bo AND m.external_id = k.external_id
-            ORDER BY m.bo, m.external_id FOR UPDATE OF m
+            WITH keys AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k (bo, external_id, derived)
+            ), aliases AS (
+                SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
+                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id
+                ORDER BY m.bo, m.external_id FOR UPDATE OF m
+            )
+            SELECT bo, external_id, boi_id, true AS alias FROM aliases
+            UNION ALL
+            SELECT k.bo, k.external_id, k.derived, false FROM keys k
+            JOIN \(tables.instance) i ON i.boi_id = k.derived
+            WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.bo = k.bo AND a.external_id = k.external_id)
             """,
-            [PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId))])
+            [
+                PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId)),
+                PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
+            ])
+        keysRead.formUnion(keys)
         var ids: [BOKey: BoiID] = [:]
         for row in rows {
             guard let bo = row["bo"], let externalId = row["external_id"], let id = row["boi_id"] else { continue }
-            ids[BOKey(bo: BOCode(bo), externalId: externalId)] = BoiID(rawValue: id)
+            let key = BOKey(bo: BOCode(bo), externalId: externalId)
+            ids[key] = BoiID(rawValue: id)
+            if row.bool("alias") == true { aliasesRead.insert(key) }
         }
         return ids
     }

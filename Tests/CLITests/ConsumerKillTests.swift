@@ -144,7 +144,7 @@ enum StoreDump {
         var lines: [String] = []
         for (name, query) in [
             ("instance", "SELECT boi_id, bo, external_id, document::text, actual, version FROM inmigration.boi_instance ORDER BY boi_id"),
-            ("map", "SELECT bo, external_id, boi_id FROM inmigration.boi_map ORDER BY bo, external_id"),
+            ("map", "SELECT bo, external_id, boi_id FROM inmigration.boi_external_id ORDER BY bo, external_id"),
             ("parked", "SELECT source_boi_id, field, position, target_bo, target_external_id FROM inmigration.boi_reference ORDER BY 1, 2, 3"),
             ("stats", "SELECT migration_id, table_name, records, created, updated, unchanged, merged, removed, skipped, rejected, refs_parked, refs_resolved, boi_events FROM inmigration.consume_stats ORDER BY migration_id, table_name"),
             ("error", "SELECT table_name, external_id, field, reason FROM inmigration.migration_error ORDER BY 1, 2, 3, 4"),

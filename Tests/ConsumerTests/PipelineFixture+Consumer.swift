@@ -49,7 +49,7 @@ extension PipelineFixture {
         let instances = try await source.client.execute(
             "SELECT boi_id, bo, external_id, document::text AS document, actual, version FROM inmigration.boi_instance ORDER BY boi_id")
         let map = try await source.client.execute(
-            "SELECT bo, external_id, boi_id FROM inmigration.boi_map ORDER BY bo, external_id")
+            "SELECT bo, external_id, boi_id FROM inmigration.boi_external_id ORDER BY bo, external_id")
         let parked = try await source.client.execute(
             "SELECT source_boi_id, field, position, target_bo, target_external_id FROM inmigration.boi_reference ORDER BY 1, 2, 3")
         return instances.map { "instance \($0["boi_id"] ?? "") \($0["bo"] ?? "") \($0["external_id"] ?? "") \($0["document"] ?? "") \($0["actual"] ?? "") v\($0["version"] ?? "")" }
@@ -61,7 +61,7 @@ extension PipelineFixture {
         guard
             let row = try await source.client.execute(
                 """
-                SELECT i.boi_id, i.document::text AS document, i.actual FROM inmigration.boi_map m
+                SELECT i.boi_id, i.document::text AS document, i.actual FROM inmigration.boi_external_id m
                 JOIN inmigration.boi_instance i ON i.boi_id = m.boi_id WHERE m.bo = $1 AND m.external_id = $2
                 """, [bo.rawValue, externalId]
             ).first

@@ -122,6 +122,36 @@ struct RoundTripTests {
         }
     }
 
+    /// Only aliases take a row in `boi_map`; a key mapped back to its own instance loses its alias.
+    @Test func onlyAliasesAreStoredAndAnAliasCanBeUndone() async throws {
+        try await StoreFixture.with { fixture in
+            let first = Sample.person("P-1", iin: "1"), second = Sample.person("P-2", iin: "2")
+            var changes = Sample.creating([first, second])
+            changes.mappings[Sample.key("Person", "P-1-old")] = first.boiId
+            try await fixture.apply(changes)
+            let aliases = "SELECT count(*) AS n FROM inmigration.boi_map"
+            #expect(try await fixture.count(aliases) == 1)
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.boi_external_id") == 3)
+
+            // P-2 merged into P-1, then mapped back to its own instance.
+            try await fixture.store.transaction { transaction in
+                #expect(try transaction.boiIDs(for: [Sample.key("Person", "P-2")]) == [Sample.key("Person", "P-2"): second.boiId])
+                var merge = StoreChanges()
+                merge.mappings[Sample.key("Person", "P-2")] = first.boiId
+                _ = try transaction.apply(merge)
+            }
+            try await fixture.store.transaction { transaction in
+                #expect(try transaction.boiIDs(for: [Sample.key("Person", "P-2")]) == [Sample.key("Person", "P-2"): first.boiId])
+                var back = StoreChanges()
+                back.mappings[Sample.key("Person", "P-2")] = second.boiId
+                _ = try transaction.apply(back)
+            }
+            #expect(try await fixture.count(aliases) == 1)
+            let after = try await fixture.store.transaction { try $0.boiIDs(for: [Sample.key("Person", "P-2")]) }
+            #expect(after == [Sample.key("Person", "P-2"): second.boiId])
+        }
+    }
+
     @Test func emptyChangesAndEmptyReadsAreFine() async throws {
         try await StoreFixture.with { fixture in
             let outboxID = try await fixture.store.transaction { transaction -> Int64? in
