@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS boi_instance (
     updated_at              timestamptz NOT NULL DEFAULT now(),     -- the document last changed
     in_migration_updated_at timestamptz NOT NULL DEFAULT now()      -- a record last arrived for it
 );
-CREATE INDEX IF NOT EXISTS boi_instance_by_bo ON boi_instance (bo);
+-- Earlier versions indexed bo alone; no statement reads by it, and every instance written paid for it.
+DROP INDEX IF EXISTS boi_instance_by_bo;
 
 -- externalId → instance (the seed's BoiInMigrationRef): how a record finds the instance it
 -- updates, and how a reference given by externalId finds its target. An instance's id is derived

@@ -165,7 +165,10 @@ struct BatchProcessor: Sendable {
         guard !records.isEmpty else { return set }
         let preload = assembler.preload(for: records)
         let boiIDs = try transaction.boiIDs(for: preload.allKeys)
-        let waiting = try transaction.parkedReferences(waitingFor: preload.recordKeys.map { .object($0) })
+        // Only a BO that some reference points at can have references waiting for it.
+        let targets = assembler.referenceTargets
+        let waiting = try transaction.parkedReferences(
+            waitingFor: preload.recordKeys.filter { targets.contains($0.bo) }.map { .object($0) })
         var byUniqueKey: [BOIInstance] = []
         for (key, values) in preload.uniqueValues.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             byUniqueKey += try transaction.instances(bo: key.bo, uniqueKey: key.fields, values: values)
