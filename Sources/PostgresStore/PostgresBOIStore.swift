@@ -8,12 +8,14 @@ import Store
 /// batch — positions, outbox, parked references, counters, errors — in the same database, so
 /// that one transaction covers the whole batch.
 ///
-/// All work runs on the client's own connection and thread, one call at a time; for parallel
-/// consumers give each its own client. Tables live in `schema`, the journal's schema
+/// Transactions run on the transaction clients, spread over them; everything else (the outbox
+/// relay's lease and reads, reports, counts) on the main client, so it never waits behind a
+/// batch. Tables live in `schema`, the journal's schema
 /// (`ddl/030_boi_store.sql` next to `ddl/020_journal.sql`); rejected records go to the
 /// journal's `migration_error`.
 public final class PostgresBOIStore: BOIStore {
     let client: PostgresClient
+    let transactionClients: TransactionClients
     let tables: StoreTables
     let logger: Logger
     let uniqueKeys = UniqueKeyRegistry()
@@ -21,10 +23,13 @@ public final class PostgresBOIStore: BOIStore {
     /// - Parameters:
     ///   - client: a connection to the product's database; the store uses it exclusively for
     ///     the duration of each call.
+    ///   - transactionClients: connections for transactions, one per consumer that applies
+    ///     batches in parallel; none: transactions run on `client` too.
     ///   - schema: the schema holding the store and the journal (configuration `store.schema`).
     ///   - logger: receives installs and conflicts.
-    public init(client: PostgresClient, schema: String, logger: Logger) {
+    public init(client: PostgresClient, transactionClients: [PostgresClient] = [], schema: String, logger: Logger) {
         self.client = client
+        self.transactionClients = TransactionClients(transactionClients.isEmpty ? [client] : transactionClients)
         self.tables = StoreTables(schema: schema)
         self.logger = logger
     }
@@ -43,7 +48,7 @@ public final class PostgresBOIStore: BOIStore {
         let tables = self.tables
         let mapper = ConflictMapper(uniqueKeys: uniqueKeys)
         do {
-            return try await client.withConnection { connection in
+            return try await transactionClients.withLeastLoaded { client in try await client.withConnection { connection in
                 do {
                     return try connection.transaction { connection in
                         let transaction = PostgresStoreTransaction(
@@ -54,7 +59,7 @@ public final class PostgresBOIStore: BOIStore {
                 } catch let error as PostgresError {
                     throw self.conflictAfterRollback(error, mapper: mapper, connection: connection)
                 }
-            }
+            } }
         } catch let conflict as StoreConflict {
             logger.debug("store transaction conflicted", metadata: [PostgresStoreLogKey.conflict: "\(conflict)"])
             throw conflict
