@@ -53,11 +53,23 @@ final class DeliveryBook: Sendable {
     func record(deliveryReport event: OpaquePointer, client: RDKafkaClient) {
         var batch: [UInt64: DeliveryTally] = [:]
         var errors: [Int32: KafkaError] = [:]
+        // Acknowledgements of one tag come in long runs: count a run, then add it to the batch
+        // once, rather than looking the tag up for every message.
+        var run: (tag: UInt64, count: Int)?
+        func endRun() {
+            if let run { batch[run.tag, default: DeliveryTally()].acknowledged += run.count }
+            run = nil
+        }
         while let message = rd_kafka_event_message_next(event) {
             let tag = UInt64(UInt(bitPattern: message.pointee._private))
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                batch[tag, default: DeliveryTally()].acknowledged += 1
+                if run?.tag == tag {
+                    run?.count += 1
+                } else {
+                    endRun()
+                    run = (tag, 1)
+                }
                 continue
             }
             let error = errors[err.rawValue] ?? Self.deliveryError(err, client: client)
@@ -67,6 +79,7 @@ final class DeliveryBook: Sendable {
                 batch[tag]?.firstError = error
             }
         }
+        endRun()
         guard !batch.isEmpty else { return }
         tallies.withLock { tallies in
             for (tag, counted) in batch {
