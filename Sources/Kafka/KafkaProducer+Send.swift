@@ -20,8 +20,8 @@ extension KafkaProducer {
     public func send(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8], tag: UInt64) throws {
         var pause = 0.000_1
         while true {
-            let error = try client.withHandle { handle in
-                Self.produce(handle, topic: topic, partition: partition, key: key, value: value, tag: tag)
+            let error = try client.withHandle(topic: topic) { handle, topicHandle in
+                Self.produce(handle, topic: topicHandle, partition: partition, key: key, value: value, tag: tag)
             }
             guard var error else { return }
             guard error.code == KafkaError.Codes.queueFull, !client.isClosing else {
@@ -36,55 +36,51 @@ extension KafkaProducer {
     }
 
     /// One `rd_kafka_produceva` call. The pointers built here live only during the call (`RD_KAFKA_MSG_F_COPY`).
+    /// `topic` is the topic's handle (see `RDKafkaTopics` for why not its name).
     private static func produce(
         _ handle: OpaquePointer,
-        topic: String,
+        topic: OpaquePointer,
         partition: Int32?,
         key: [UInt8]?,
         value: [UInt8],
         tag: UInt64
     ) -> KafkaError? {
-        topic.withCString { topicName in
-            withOptionalBytes(key) { keyBytes in
-                value.withUnsafeBytes { valueBytes in
-                    var arguments: [rd_kafka_vu_t] = []
-                    arguments.reserveCapacity(6)
-                    arguments.append(argument(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topicName })
+        withOptionalBytes(key) { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                // At most six arguments, on the stack: this runs once per message.
+                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6) { arguments in
+                    var count = 0
+                    func append(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t.__Unnamed_union_u) -> Void) {
+                        var argument = rd_kafka_vu_t()
+                        argument.vtype = type
+                        fill(&argument.u)
+                        arguments.initializeElement(at: count, to: argument)
+                        count += 1
+                    }
+                    append(RD_KAFKA_VTYPE_RKT) { $0.rkt = topic }
                     if let partition {
-                        arguments.append(argument(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition })
+                        append(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition }
                     }
                     if let keyBytes {
-                        arguments.append(argument(RD_KAFKA_VTYPE_KEY) {
+                        append(RD_KAFKA_VTYPE_KEY) {
                             $0.mem.ptr = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
                             $0.mem.size = keyBytes.count
-                        })
+                        }
                     }
                     if !valueBytes.isEmpty {
-                        arguments.append(argument(RD_KAFKA_VTYPE_VALUE) {
+                        append(RD_KAFKA_VTYPE_VALUE) {
                             $0.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
                             $0.mem.size = valueBytes.count
-                        })
+                        }
                     }
-                    arguments.append(argument(RD_KAFKA_VTYPE_OPAQUE) {
+                    append(RD_KAFKA_VTYPE_OPAQUE) {
                         $0.ptr = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: tag))
-                    })
-                    arguments.append(argument(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY })
-                    return arguments.withUnsafeBufferPointer { buffer in
-                        rd_kafka_produceva(handle, buffer.baseAddress, buffer.count).map { KafkaError(consuming: $0) }
                     }
+                    append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY }
+                    return rd_kafka_produceva(handle, arguments.baseAddress, count).map { KafkaError(consuming: $0) }
                 }
             }
         }
-    }
-
-    private static func argument(
-        _ type: rd_kafka_vtype_t,
-        _ fill: (inout rd_kafka_vu_t.__Unnamed_union_u) -> Void
-    ) -> rd_kafka_vu_t {
-        var argument = rd_kafka_vu_t()
-        argument.vtype = type
-        fill(&argument.u)
-        return argument
     }
 
     private static func withOptionalBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> T) -> T {

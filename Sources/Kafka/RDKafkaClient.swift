@@ -10,7 +10,7 @@ import Logging
 ///
 /// `@unchecked Sendable`: the only stored state is the immutable handle
 /// pointer, which librdkafka documents as safe to use from any thread, and
-/// the gate, which is itself `Sendable`. Destruction happens once, after the
+/// the gate and the topic handles, which are themselves `Sendable`. Destruction happens once, after the
 /// gate has drained all users, or in `deinit` when nobody can use it anymore.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind {
@@ -27,6 +27,7 @@ final class RDKafkaClient: @unchecked Sendable {
 
     private let handle: OpaquePointer
     private let gate = HandleGate()
+    private let topics = RDKafkaTopics()
     let kind: Kind
 
     private init(handle: OpaquePointer, kind: Kind) {
@@ -36,6 +37,7 @@ final class RDKafkaClient: @unchecked Sendable {
 
     deinit {
         if !gate.isClosed {
+            topics.destroyAll()
             rd_kafka_destroy(handle)
         }
     }
@@ -65,6 +67,17 @@ final class RDKafkaClient: @unchecked Sendable {
         try gate.use { try body(handle) }
     }
 
+    /// Lends the handle and the handle of `topic` (created on first use, see ``RDKafkaTopics``)
+    /// to `body`. Neither pointer may escape `body`.
+    /// - Throws: `KafkaError.closed` after `shutdown`, for a topic librdkafka refuses, or what
+    ///   `body` throws.
+    func withHandle<T>(topic: String, _ body: (OpaquePointer, OpaquePointer) throws -> T) throws -> T {
+        try gate.use {
+            let topicHandle = try topics.handle(named: topic, client: handle)
+            return try body(handle, topicHandle.pointer)
+        }
+    }
+
     /// True once `shutdown` has begun.
     var isClosing: Bool { gate.isClosing }
 
@@ -75,6 +88,7 @@ final class RDKafkaClient: @unchecked Sendable {
     func shutdown(interrupt: () -> Void = {}, _ beforeDestroy: (OpaquePointer) -> Void) {
         guard gate.beginClose(interrupt: interrupt) else { return }
         beforeDestroy(handle)
+        topics.destroyAll()
         rd_kafka_destroy(handle)
         gate.finishClose()
     }

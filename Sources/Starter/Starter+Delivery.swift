@@ -28,7 +28,12 @@ extension Starter {
     /// - Returns: the number of markers.
     func sendMarkers(_ claim: Claim, records: Int64, timeout: Duration) async throws -> Int32 {
         let topic = configuration.kafka.topics.inMigration
-        let partitions = try producer.partitionCount(topic: topic, timeout: timeout)
+        let producer = self.producer
+        // A metadata request blocks its thread up to `timeout` (minutes, with a broker down): not
+        // one of the cooperative pool's.
+        let partitions = try await Self.metadataExecutor.run {
+            try producer.partitionCount(topic: topic, timeout: timeout)
+        }
         let tag = Self.makeTag()
         defer { producer.forget(tag: tag) }
         let encoder = JSONEncoder()
@@ -42,4 +47,7 @@ extension Starter {
         try await awaitDelivery(tag: tag, expected: Int(partitions), timeout: timeout, id: claim.migrationID, what: "markers")
         return partitions
     }
+
+    /// Where the markers' metadata requests run, one at a time: one short request per stream.
+    static let metadataExecutor = BlockingExecutor(label: "inmigration.starter.metadata")
 }

@@ -28,17 +28,21 @@ public struct StarterRuntime: Sendable {
     public static func start(
         _ configuration: InMigrationConfiguration, claimedBy: String = StarterRuntime.claimer, logger: Logger
     ) async throws -> StarterRuntime {
+        // First, so that it connects to the broker while the databases are being prepared.
+        let producer = try KafkaProducer(properties: try ProducerSettings.properties(for: configuration), logger: logger)
         let source = PostgresClient(conninfo: configuration.source.url, logger: logger)
         let reader = PostgresClient(conninfo: configuration.source.url, logger: logger)
         let store = PostgresClient(conninfo: configuration.storeURL, logger: logger)
         let journal = Journal(client: store, schema: configuration.store.schema, logger: logger)
-        try await journal.install()
-        let tables = try await InTableCatalog.discover(configuration: configuration, client: source)
-        let producer = try KafkaProducer(properties: try ProducerSettings.properties(for: configuration), logger: logger)
         let handshake = HandshakeTable(
             client: source, schema: configuration.source.schema, table: configuration.source.trackingTable,
             readyStatus: configuration.source.readyStatus, logger: logger)
+        // The journal and the customer's tables are on different connections, each with its own
+        // thread: prepare them side by side.
+        async let journalInstalled: Void = journal.install()
+        let tables = try await InTableCatalog.discover(configuration: configuration, client: source)
         try await handshake.installCompletionColumns()
+        try await journalInstalled
         let starter = Starter(
             configuration: configuration, tables: tables, reader: reader, handshake: handshake, journal: journal,
             producer: producer, claimedBy: claimedBy, logger: logger)
