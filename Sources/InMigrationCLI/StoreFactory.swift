@@ -9,8 +9,11 @@ enum StoreFactory {
     static func make(_ configuration: InMigrationConfiguration, logger: Logger) async throws -> any BOIStore {
         switch configuration.store.kind {
         case .postgres:
+            // Batches get a connection of their own, so that the monitor, the API and the outbox
+            // relay never wait behind one.
             let store = PostgresBOIStore(
                 client: PostgresClient(conninfo: configuration.storeURL, logger: logger),
+                transactionClients: [PostgresClient(conninfo: configuration.storeURL, logger: logger)],
                 schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             return store
