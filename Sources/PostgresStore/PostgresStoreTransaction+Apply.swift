@@ -13,10 +13,13 @@ extension PostgresStoreTransaction {
     ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
     func apply(_ changes: StoreChanges) throws -> Int64? {
         if let positions = changes.positions { try movePositions(positions) }
-        try upsertInstances(changes.instances)
+        try upsertInstances(changes.instances, created: changes.created)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
-        try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
+        // A new instance has no parked references to clear.
+        try unpark(
+            fields: changes.clearedReferenceFields.filter { !changes.created.contains($0.source) },
+            slots: changes.unparked)
         try park(changes.parked)
         let outboxID = try insertOutbox(changes.outbox)
         try insertErrors(changes.errors)
@@ -68,28 +71,53 @@ extension PostgresStoreTransaction {
 
     /// Inserts new instances and overwrites changed ones whole; `created_at` is set only on
     /// insert. An instance given twice is written once, as last given.
-    private func upsertInstances(_ instances: [BOIInstance]) throws {
+    ///
+    /// New ones take a plain `INSERT`: the batch found no instance under their id, and the
+    /// positions it locked first keep any other consumer from creating one meanwhile (a record's
+    /// instance is only ever created from its own partition), so an upsert's conflict check
+    /// would cost each row for nothing.
+    private func upsertInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
         var latest: [BoiID: BOIInstance] = [:]
         for instance in instances { latest[instance.boiId] = instance }
         let sorted = latest.values.sorted { $0.boiId < $1.boiId }
-        guard !sorted.isEmpty else { return }
-        try run(
-            """
-            INSERT INTO \(tables.instance) (boi_id, bo, external_id, document, actual, version)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
-            ON CONFLICT (boi_id) DO UPDATE SET
-                bo = excluded.bo, external_id = excluded.external_id, document = excluded.document,
-                actual = excluded.actual, version = excluded.version,
-                updated_at = now(), in_migration_updated_at = now()
-            """,
-            [
-                PostgresArray.text(sorted.map(\.boiId.rawValue)),
-                PostgresArray.text(sorted.map(\.bo.rawValue)),
-                PostgresArray.text(sorted.map(\.externalId)),
-                documents(sorted),
-                PostgresArray.text(sorted.map { $0.actual ? "t" : "f" }),
-                PostgresArray.text(sorted.map { String($0.version) }),
-            ])
+        let new = sorted.filter { created.contains($0.boiId) }
+        let changed = sorted.filter { !created.contains($0.boiId) }
+        if !new.isEmpty {
+            try run(
+                """
+                INSERT INTO \(tables.instance) (boi_id, bo, external_id, document, actual, version)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
+                """,
+                columns(of: new))
+        }
+        if !changed.isEmpty {
+            let updated = try run(
+                """
+                UPDATE \(tables.instance) i SET
+                    bo = u.bo, external_id = u.external_id, document = u.document, actual = u.actual,
+                    version = u.version, updated_at = now(), in_migration_updated_at = now()
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
+                    AS u (boi_id, bo, external_id, document, actual, version)
+                WHERE i.boi_id = u.boi_id
+                """,
+                columns(of: changed))
+            guard updated.affectedRows == changed.count else {
+                throw PostgresStoreError(
+                    code: .invalidArgument,
+                    message: "\(changed.count - updated.affectedRows) of \(changed.count) changed instances are not in the store")
+            }
+        }
+    }
+
+    private func columns(of instances: [BOIInstance]) -> [String?] {
+        [
+            PostgresArray.text(instances.map(\.boiId.rawValue)),
+            PostgresArray.text(instances.map(\.bo.rawValue)),
+            PostgresArray.text(instances.map(\.externalId)),
+            documents(instances),
+            PostgresArray.text(instances.map { $0.actual ? "t" : "f" }),
+            PostgresArray.text(instances.map { String($0.version) }),
+        ]
     }
 
     private func documents(_ instances: [BOIInstance]) -> String {
