@@ -48,18 +48,20 @@ public final class PostgresBOIStore: BOIStore {
         let tables = self.tables
         let mapper = ConflictMapper(uniqueKeys: uniqueKeys)
         do {
-            return try await transactionClients.withLeastLoaded { client in try await client.withConnection { connection in
-                do {
-                    return try connection.transaction { connection in
-                        let transaction = PostgresStoreTransaction(
-                            connection: connection, tables: tables, conflicts: mapper)
-                        defer { transaction.end() }
-                        return try body(transaction)
+            return try await transactionClients.withLeastLoaded { client in
+                try await client.withConnection { connection in
+                    do {
+                        return try connection.transaction { connection in
+                            let transaction = PostgresStoreTransaction(
+                                connection: connection, tables: tables, conflicts: mapper)
+                            defer { transaction.end() }
+                            return try body(transaction)
+                        }
+                    } catch let error as PostgresError {
+                        throw self.conflictAfterRollback(error, mapper: mapper, connection: connection)
                     }
-                } catch let error as PostgresError {
-                    throw self.conflictAfterRollback(error, mapper: mapper, connection: connection)
                 }
-            } }
+            }
         } catch let conflict as StoreConflict {
             logger.debug("store transaction conflicted", metadata: [PostgresStoreLogKey.conflict: "\(conflict)"])
             throw conflict
