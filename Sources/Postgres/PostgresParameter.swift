@@ -11,12 +11,6 @@ public enum PostgresParameter: Sendable, Hashable {
     case bytea([UInt8])
 }
 
-extension PostgresParameter: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) {
-        self = .text(value)
-    }
-}
-
 /// The parameters of one `PQexecParams` call laid out for C: values in one allocation, with
 /// their lengths, formats and type OIDs.
 struct CParameters {
