@@ -38,6 +38,17 @@ public enum APIServer {
             self.metrics = metrics
             self.http = http
         }
+
+        /// What a process that runs the starter, a store and the lag watch serves: the journal,
+        /// database and handshake table are the starter's, the HTTP options its configuration's.
+        public init(
+            runner: MigrationRunner, starter: StarterRuntime, store: any BOIStore, monitor: MonitorRuntime,
+            metrics: PrometheusCollectorRegistry
+        ) {
+            self.init(
+                runner: runner, journal: starter.journal, database: starter.store, handshake: starter.handshake,
+                store: store, lag: monitor.monitor.lag, metrics: metrics, http: starter.configuration.http)
+        }
     }
 
     /// The router with every route, the token check and one error shape.

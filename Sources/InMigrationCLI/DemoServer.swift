@@ -22,9 +22,7 @@ struct DemoServer {
     func run() async throws {
         let runner = MigrationRunner(starter: starter.starter, logger: logger)
         let api = APIServer.application(
-            .init(
-                runner: runner, journal: starter.journal, database: starter.store, handshake: starter.handshake,
-                store: store, lag: monitor.monitor.lag, metrics: metrics, http: configuration.http),
+            .init(runner: runner, starter: starter, store: store, monitor: monitor, metrics: metrics),
             logger: logger
         ) { [host = configuration.http.host] port in
             FileHandle.standardError.write(Data("dashboard: http://\(host):\(port)/\n".utf8))

@@ -29,9 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
             let consumer = try ConsumerRuntime.start(configuration, store: store, logger: logger)
             let api = APIServer.application(
-                .init(
-                    runner: runner, journal: runtime.journal, database: runtime.store, handshake: runtime.handshake,
-                    store: store, lag: monitor.monitor.lag, metrics: metrics, http: configuration.http),
+                .init(runner: runner, starter: runtime, store: store, monitor: monitor, metrics: metrics),
                 logger: logger
             ) { [host = configuration.http.host] port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)/"])

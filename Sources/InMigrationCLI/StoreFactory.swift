@@ -13,7 +13,7 @@ enum StoreFactory {
             // relay never wait behind one.
             let store = PostgresBOIStore(
                 client: PostgresClient(conninfo: configuration.storeURL, logger: logger),
-                transactionClients: [PostgresClient(conninfo: configuration.storeURL, logger: logger)],
+                transactionClient: PostgresClient(conninfo: configuration.storeURL, logger: logger),
                 schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             return store

@@ -10,8 +10,9 @@ import Logging
 ///
 /// `@unchecked Sendable`: the only stored state is the immutable handle
 /// pointer, which librdkafka documents as safe to use from any thread, and
-/// the gate and the topic handles, which are themselves `Sendable`. Destruction happens once, after the
-/// gate has drained all users, or in `deinit` when nobody can use it anymore.
+/// the gate and the topic handles, which are themselves `Sendable`.
+/// Destruction happens once, after the gate has drained all users, or in
+/// `deinit` when nobody can use it anymore.
 final class RDKafkaClient: @unchecked Sendable {
     enum Kind {
         case producer

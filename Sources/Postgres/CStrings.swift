@@ -6,8 +6,6 @@ func withCStringPointers<R>(
     _ strings: [String?],
     _ body: (UnsafePointer<UnsafePointer<CChar>?>) throws -> R
 ) rethrows -> R {
-    // Bytes, not `CChar`s: appending a string's UTF-8 view to a byte array is one copy, where
-    // converting byte by byte cost more than the statement for a batch's megabytes of arrays.
     var storage: [UInt8] = []
     storage.reserveCapacity(strings.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
     let offsets: [Int?] = strings.map { string in
@@ -17,8 +15,17 @@ func withCStringPointers<R>(
         storage.append(0)
         return offset
     }
-    return try storage.withUnsafeBytes { buffer in
-        // One trailing NULL more, so that even an empty list has a base address.
+    return try withPointers(into: storage, at: offsets, body)
+}
+
+/// Lends C pointers into `storage` at `offsets` (nil stays NULL), with one NULL more at the end,
+/// for the duration of `body`; they must not escape it.
+func withPointers<R>(
+    into storage: [UInt8], at offsets: [Int?],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>) throws -> R
+) rethrows -> R {
+    try storage.withUnsafeBytes { buffer in
+        // The trailing NULL also gives an empty list a base address.
         let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
             offset.flatMap { offset in buffer.baseAddress.map { ($0 + offset).assumingMemoryBound(to: CChar.self) } }
         } + [nil]

@@ -69,12 +69,6 @@ struct CParameters {
 
     /// Lends the value pointers to C for the duration of `body`; they must not escape it.
     func withValues<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) throws -> R) rethrows -> R {
-        try storage.withUnsafeBytes { buffer in
-            // One trailing NULL more, so that even an empty list has a base address.
-            let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
-                offset.flatMap { offset in buffer.baseAddress.map { ($0 + offset).assumingMemoryBound(to: CChar.self) } }
-            } + [nil]
-            return try pointers.withUnsafeBufferPointer { try body($0.baseAddress!) }
-        }
+        try withPointers(into: storage, at: offsets, body)
     }
 }

@@ -6,6 +6,8 @@ extension PostgresBOIStore {
     /// `limit` messages are reached (the first one whatever its size).
     public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
+        // The running count reads only the small columns; the join fetches (and de-TOASTs) the
+        // payloads of the entries taken, not of every pending one.
         let rows = try await client.execute(
             """
             WITH numbered AS (

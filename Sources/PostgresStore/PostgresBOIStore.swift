@@ -8,14 +8,15 @@ import Store
 /// batch — positions, outbox, parked references, counters, errors — in the same database, so
 /// that one transaction covers the whole batch.
 ///
-/// Transactions run on the transaction clients, spread over them; everything else (the outbox
+/// Transactions run on the transaction client when there is one; everything else (the outbox
 /// relay's lease and reads, reports, counts) on the main client, so it never waits behind a
 /// batch. Tables live in `schema`, the journal's schema
 /// (`ddl/030_boi_store.sql` next to `ddl/020_journal.sql`); rejected records go to the
 /// journal's `migration_error`.
 public final class PostgresBOIStore: BOIStore {
     let client: PostgresClient
-    let transactionClients: TransactionClients
+    /// Where transactions run: a connection of their own, or `client`.
+    let transactionClient: PostgresClient
     let tables: StoreTables
     let logger: Logger
     let uniqueKeys = UniqueKeyRegistry()
@@ -23,13 +24,12 @@ public final class PostgresBOIStore: BOIStore {
     /// - Parameters:
     ///   - client: a connection to the product's database; the store uses it exclusively for
     ///     the duration of each call.
-    ///   - transactionClients: connections for transactions, one per consumer that applies
-    ///     batches in parallel; none: transactions run on `client` too.
+    ///   - transactionClient: a connection for transactions only; nil: they run on `client` too.
     ///   - schema: the schema holding the store and the journal (configuration `store.schema`).
     ///   - logger: receives installs and conflicts.
-    public init(client: PostgresClient, transactionClients: [PostgresClient] = [], schema: String, logger: Logger) {
+    public init(client: PostgresClient, transactionClient: PostgresClient? = nil, schema: String, logger: Logger) {
         self.client = client
-        self.transactionClients = TransactionClients(transactionClients.isEmpty ? [client] : transactionClients)
+        self.transactionClient = transactionClient ?? client
         self.tables = StoreTables(schema: schema)
         self.logger = logger
     }
@@ -48,18 +48,16 @@ public final class PostgresBOIStore: BOIStore {
         let tables = self.tables
         let mapper = ConflictMapper(uniqueKeys: uniqueKeys)
         do {
-            return try await transactionClients.withLeastLoaded { client in
-                try await client.withConnection { connection in
-                    do {
-                        return try connection.transaction { connection in
-                            let transaction = PostgresStoreTransaction(
-                                connection: connection, tables: tables, conflicts: mapper)
-                            defer { transaction.end() }
-                            return try body(transaction)
-                        }
-                    } catch let error as PostgresError {
-                        throw self.conflictAfterRollback(error, mapper: mapper, connection: connection)
+            return try await transactionClient.withConnection { connection in
+                do {
+                    return try connection.transaction { connection in
+                        let transaction = PostgresStoreTransaction(
+                            connection: connection, tables: tables, conflicts: mapper)
+                        defer { transaction.end() }
+                        return try body(transaction)
                     }
+                } catch let error as PostgresError {
+                    throw self.conflictAfterRollback(error, mapper: mapper, connection: connection)
                 }
             }
         } catch let conflict as StoreConflict {

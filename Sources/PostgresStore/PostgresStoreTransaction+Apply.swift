@@ -13,7 +13,7 @@ extension PostgresStoreTransaction {
     ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
     func apply(_ changes: StoreChanges) throws -> Int64? {
         if let positions = changes.positions { try movePositions(positions) }
-        try upsertInstances(changes.instances, created: changes.created)
+        try writeInstances(changes.instances, created: changes.created)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
         // A new instance has no parked references to clear.
@@ -76,7 +76,7 @@ extension PostgresStoreTransaction {
     /// positions it locked first keep any other consumer from creating one meanwhile (a record's
     /// instance is only ever created from its own partition), so an upsert's conflict check
     /// would cost each row for nothing.
-    private func upsertInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
+    private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
         var latest: [BoiID: BOIInstance] = [:]
         for instance in instances { latest[instance.boiId] = instance }
         let sorted = latest.values.sorted { $0.boiId < $1.boiId }

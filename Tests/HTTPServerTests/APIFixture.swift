@@ -45,9 +45,8 @@ struct APIFixture: Sendable {
             let fixture = APIFixture(pipeline: pipeline, runner: runner)
             let router = APIServer.router(
                 .init(
-                    runner: runner, journal: pipeline.starter.journal, database: pipeline.starter.store,
-                    handshake: pipeline.starter.handshake, store: pipeline.store, lag: pipeline.monitor.monitor.lag,
-                    metrics: metrics, http: pipeline.configuration.http))
+                    runner: runner, starter: pipeline.starter, store: pipeline.store, monitor: pipeline.monitor,
+                    metrics: metrics))
             let app = Application(router: router, logger: pipeline.logger)
             do {
                 try await app.test(.live) { client in try await body(client, fixture) }
