@@ -4,12 +4,13 @@ import Domain
 /// against its known set, each value converted with its key path, and every omitted knob keeps
 /// the default its options struct declares.
 enum ConfigurationDecoding {
-    enum RootKey: String, CaseIterable { case source, store, kafka, http, scheduler, lease, monitor, mapping }
+    enum RootKey: String, CaseIterable { case source, store, kafka, consumer, http, scheduler, lease, monitor, mapping }
     enum SourceKey: String, CaseIterable { case url, schema, trackingTable, readyStatus }
     enum StoreKey: String, CaseIterable { case kind, url, schema, mongoURL, mongoDatabase }
     enum KafkaKey: String, CaseIterable {
         case bootstrapServers, bootstrapFile, topics, group, deliveryTimeout, partitions, producer, consumer
     }
+    enum ConsumerKey: String, CaseIterable { case lanes, batchSize }
     enum TopicsKey: String, CaseIterable { case inMigration, boi, deadLetter }
     enum HTTPKey: String, CaseIterable { case host, port, token, protectReads }
     enum SchedulerKey: String, CaseIterable { case pollInterval, window }
@@ -26,6 +27,7 @@ enum ConfigurationDecoding {
             source: source, mapping: MigrationMapping(tables: []), file: root.file)
         if let value = section[.store] { configuration.store = try storeOptions(value) }
         if let value = section[.kafka] { configuration.kafka = try kafkaOptions(value) }
+        if let value = section[.consumer] { configuration.consumer = try consumerOptions(value) }
         if let value = section[.http] { configuration.http = try httpOptions(value) }
         if let value = section[.scheduler] { configuration.scheduler = try schedulerOptions(value) }
         if let value = section[.lease] { configuration.lease = try leaseOptions(value) }
@@ -105,6 +107,14 @@ enum ConfigurationDecoding {
             options.window = SchedulerOptions.DailyWindow(
                 start: try window.required(.start).string(), end: try window.required(.end).string())
         }
+        return options
+    }
+
+    static func consumerOptions(_ value: YAMLValue) throws(ConfigurationError) -> ConsumerOptions {
+        let section = try value.section(ConsumerKey.self)
+        var options = ConsumerOptions()
+        if let item = section[.lanes] { options.lanes = try item.int() }
+        if let item = section[.batchSize] { options.batchSize = try item.int() }
         return options
     }
 

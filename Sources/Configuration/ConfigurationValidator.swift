@@ -11,6 +11,7 @@ public enum ConfigurationValidator {
         try validateSource(configuration.source, check)
         try validateStore(configuration.store, check)
         try validateKafka(configuration.kafka, check)
+        try validateConsumer(configuration.consumer, check)
         try validateHTTP(configuration.http, check)
         try validateScheduler(configuration.scheduler, check)
         try validateLease(configuration.lease, check)
@@ -70,6 +71,15 @@ public enum ConfigurationValidator {
             for (name, _) in properties where name.trimmingWhitespace().isEmpty {
                 throw check.error("kafka.\(section)", "a property name must not be empty")
             }
+        }
+    }
+
+    static func validateConsumer(_ consumer: ConsumerOptions, _ check: Checker) throws(ConfigurationError) {
+        guard (1...16).contains(consumer.lanes) else {
+            throw check.error("consumer.lanes", "must be from 1 to 16, found \(consumer.lanes)")
+        }
+        guard consumer.batchSize >= 1 else {
+            throw check.error("consumer.batchSize", "must be at least 1, found \(consumer.batchSize)")
         }
     }
 

@@ -10,6 +10,7 @@ public struct InMigrationConfiguration: Sendable, Hashable {
     public var source: SourceOptions
     public var store = StoreOptions()
     public var kafka = KafkaOptions()
+    public var consumer = ConsumerOptions()
     public var http = HTTPOptions()
     public var scheduler = SchedulerOptions()
     public var lease = LeaseOptions()

@@ -10,17 +10,17 @@ public struct ConsumerRuntime: Sendable {
     public let producer: KafkaProducer
     public let store: any BOIStore
 
-    /// - Parameter store: an installed store (``BOIStore/install(mapping:)`` done).
+    /// - Parameter store: an installed store (``BOIStore/install(mapping:)`` done) that runs
+    ///   `configuration.consumer.lanes` transactions at once.
     public static func start(
-        _ configuration: InMigrationConfiguration, store: any BOIStore, batchSize: Int = 5_000, logger: Logger
+        _ configuration: InMigrationConfiguration, store: any BOIStore, logger: Logger
     ) throws -> ConsumerRuntime {
         let kafkaConsumer = try KafkaConsumer(
             properties: try ConsumerSettings.properties(for: configuration), logger: logger)
         let producer = try KafkaProducer(
             properties: try ConsumerSettings.producerProperties(for: configuration), logger: logger)
         let consumer = InMigrationConsumer(
-            configuration: configuration, store: store, consumer: kafkaConsumer, producer: producer,
-            batchSize: batchSize, logger: logger)
+            configuration: configuration, store: store, consumer: kafkaConsumer, producer: producer, logger: logger)
         return ConsumerRuntime(consumer: consumer, producer: producer, store: store)
     }
 

@@ -8,10 +8,15 @@ import Synchronization
 
 /// Part 2 of in-migration: the consumer group `in_migration` on `IN_MIGRATION`.
 ///
-/// Each round: poll a batch, apply it to the store in one transaction (events go to the outbox
-/// in the same transaction), publish the outbox, and only then commit the batch's offsets. A
-/// crash anywhere repeats at most the last round, and the stored positions make the repeat a
-/// no-op.
+/// Each round: poll a batch, apply it to the store (events go to the outbox in the same
+/// transaction), publish the outbox, and only then commit the batch's offsets. A crash anywhere
+/// repeats at most the last round, and the stored positions make the repeat a no-op.
+///
+/// A round's partitions are shared among lanes that apply their shares at once, each in its own
+/// transaction: while the database works on one, the other is assembled. Lanes never share a
+/// partition, and records that may merge on a unique key share one (the starter keys them so);
+/// what two lanes still contend for — an instance both reach, say — the store's locks order, and
+/// a clash makes one lane retry.
 public final class InMigrationConsumer: Sendable {
     let consumer: KafkaConsumer
     let processor: BatchProcessor
@@ -20,15 +25,19 @@ public final class InMigrationConsumer: Sendable {
     let logger: Logger
     let kafka: BlockingExecutor
     private let subscribed = Mutex(false)
-    /// Messages per batch.
+    /// Messages per round.
     public let batchSize: Int
+    /// Transactions applied at once (``ConsumerOptions/lanes``).
+    public let lanes: Int
 
     /// - Parameters:
     ///   - consumer: a consumer in the group (not yet subscribed).
+    ///   - store: a store that runs as many transactions at once as
+    ///     `configuration.consumer.lanes` (more lanes than that only queue).
     ///   - producer: publishes the outbox to `BOI` and the dead-letter topic.
     public init(
         configuration: InMigrationConfiguration, store: any BOIStore, consumer: KafkaConsumer, producer: KafkaProducer,
-        batchSize: Int = 5_000, logger: Logger
+        logger: Logger
     ) {
         self.consumer = consumer
         self.processor = BatchProcessor(
@@ -38,7 +47,8 @@ public final class InMigrationConsumer: Sendable {
         self.topic = configuration.kafka.topics.inMigration
         self.logger = logger
         self.kafka = BlockingExecutor(label: "inmigration.consumer.kafka")
-        self.batchSize = batchSize
+        self.batchSize = configuration.consumer.batchSize
+        self.lanes = configuration.consumer.lanes
     }
 
     /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left, the
@@ -91,40 +101,60 @@ public final class InMigrationConsumer: Sendable {
         }
     }
 
-    /// One polled batch, in as many transactions as the processor needs: apply; settle the
-    /// previous transaction's batch; publish. Returns the last one when its events are still on
-    /// their way.
+    /// One polled batch, in as many steps as the processor needs: the lanes apply their shares
+    /// at once, one transaction each; the previous step's events are settled; this step's are
+    /// published together. A lane's share that passed the processor's resolution limit leaves a
+    /// remainder for the next step. Returns the last step when its events are still on their way.
     func round(_ messages: [KafkaMessage], after previous: Unsettled?) async throws -> Unsettled? {
         var unsettled = previous
         var messages = messages
         repeat {
-            let started = ContinuousClock.now
-            let outcome = try await processor.process(messages, ends: logEnds(of: messages))
-            ConsumerMetrics.applied(
-                outcome.stats, mapping: processor.assembler.mapping, duration: ContinuousClock.now - started)
+            let outcomes = try await applyInLanes(messages)
             try await settle(unsettled)
-            logger.debug(
-                "batch applied",
-                metadata: [
-                    "records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)",
-                    "left": "\(outcome.remainder.count)",
-                ])
-            unsettled = try await publish(outcome)
-            messages = outcome.remainder
+            let outbox = outcomes.flatMap(\.outbox).sorted { $0.id < $1.id }
+            unsettled = try await publish(outbox, offsets: outcomes.flatMap(\.offsets))
+            messages = outcomes.flatMap(\.remainder)
         } while !messages.isEmpty
         return unsettled
     }
 
-    /// Sends an applied batch's events; returns the batch when they are still on their way,
-    /// after committing its offsets when they are not.
-    private func publish(_ outcome: BatchProcessor.Outcome) async throws -> Unsettled? {
-        if let publication = try await relay.publish(outcome.outbox) {
-            return Unsettled(publication: publication, offsets: outcome.offsets)
+    /// One transaction per lane, all at once; returns when every lane is done.
+    private func applyInLanes(_ messages: [KafkaMessage]) async throws -> [BatchProcessor.Outcome] {
+        let shares = LaneSplit.split(messages, lanes: lanes)
+        return try await withThrowingTaskGroup(of: BatchProcessor.Outcome.self) { group in
+            for share in shares {
+                group.addTask { try await self.apply(share) }
+            }
+            var outcomes: [BatchProcessor.Outcome] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
         }
-        if let last = outcome.outbox.last?.id {
+    }
+
+    private func apply(_ messages: [KafkaMessage]) async throws -> BatchProcessor.Outcome {
+        let started = ContinuousClock.now
+        let outcome = try await processor.process(messages, ends: logEnds(of: messages))
+        ConsumerMetrics.applied(
+            outcome.stats, mapping: processor.assembler.mapping, duration: ContinuousClock.now - started)
+        logger.debug(
+            "batch applied",
+            metadata: [
+                "records": "\(outcome.records)", "skipped": "\(outcome.skipped)", "offsets": "\(outcome.offsets.count)",
+                "left": "\(outcome.remainder.count)",
+            ])
+        return outcome
+    }
+
+    /// Sends applied batches' events (in outbox order); returns them when they are still on
+    /// their way, after committing their offsets when they are not.
+    private func publish(_ outbox: [OutboxMessage], offsets: [TopicPartitionOffset]) async throws -> Unsettled? {
+        if let publication = try await relay.publish(outbox) {
+            return Unsettled(publication: publication, offsets: offsets)
+        }
+        if let last = outbox.last?.id {
             try await relay.awaitPublished(upTo: last)
         }
-        try await commit(outcome.offsets)
+        try await commit(offsets)
         return nil
     }
 

@@ -59,16 +59,17 @@ final class OutboxRelay: Sendable {
         let count: Int
     }
 
-    /// Sends a just-committed batch's outbox messages from memory, without reading them back —
+    /// Sends just-committed batches' outbox messages from memory, without reading them back —
     /// if they are next in outbox order: this process holds the relay lease and nothing older
-    /// waits in the outbox. An instance's earlier event, written by another transaction, was
-    /// committed before this batch could lock the instance, so the check sees it.
-    /// - Parameter messages: the batch's messages with their outbox id.
-    /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batch must go
+    /// than their last entry waits in the outbox but their own entries. An instance's earlier
+    /// event, written by another transaction, was committed before these batches could lock the
+    /// instance, so the check sees it.
+    /// - Parameter messages: the batches' messages with their outbox id, in outbox order.
+    /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batches must go
     ///   through ``awaitPublished(upTo:)`` instead.
     func publish(_ messages: [OutboxMessage]) async throws -> Publication? {
-        guard let first = messages.first?.id, try await store.acquireOutboxRelay(),
-            try await !store.outboxHasPending(upTo: first - 1)
+        guard let last = messages.last?.id, try await store.acquireOutboxRelay(),
+            try await !store.outboxHasPending(upTo: last, except: Self.entries(of: messages))
         else { return nil }
         let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
         do {

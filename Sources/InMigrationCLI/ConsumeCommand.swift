@@ -16,18 +16,23 @@ struct ConsumeCommand: AsyncParsableCommand {
         help: "Exit when the group's lag on IN_MIGRATION is 0, every change is published and every started migration is complete.")
     var untilIdle = false
 
-    @Option(help: "Messages per batch.")
-    var batchSize = 5_000
+    @Option(help: "Messages per round (default: consumer.batchSize of the configuration, 5000).")
+    var batchSize: Int?
+
+    func validate() throws {
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
 
     func run() async throws {
         try await reportingFailures {
-            let configuration = try options.loadConfiguration()
+            var configuration = try options.loadConfiguration()
+            if let batchSize { configuration.consumer.batchSize = batchSize }
             let logger = options.makeLogger("inmigration.consume")
             let store = try await StoreFactory.make(configuration, logger: logger)
             let monitor = try await MonitorRuntime.start(configuration, store: store, logger: logger)
             let runtime: ConsumerRuntime
             do {
-                runtime = try ConsumerRuntime.start(configuration, store: store, batchSize: batchSize, logger: logger)
+                runtime = try ConsumerRuntime.start(configuration, store: store, logger: logger)
             } catch {
                 await monitor.close()
                 throw error

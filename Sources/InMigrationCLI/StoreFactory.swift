@@ -9,11 +9,13 @@ enum StoreFactory {
     static func make(_ configuration: InMigrationConfiguration, logger: Logger) async throws -> any BOIStore {
         switch configuration.store.kind {
         case .postgres:
-            // Batches get a connection of their own, so that the monitor, the API and the outbox
-            // relay never wait behind one.
+            // Batches get connections of their own, one per consumer lane, so that the lanes work
+            // at once and the monitor, the API and the outbox relay never wait behind a batch.
             let store = PostgresBOIStore(
                 client: PostgresClient(conninfo: configuration.storeURL, logger: logger),
-                transactionClient: PostgresClient(conninfo: configuration.storeURL, logger: logger),
+                transactionClients: (0..<configuration.consumer.lanes).map { _ in
+                    PostgresClient(conninfo: configuration.storeURL, logger: logger)
+                },
                 schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             return store

@@ -42,8 +42,11 @@ public struct PipelineFixture: Sendable {
             let started = try await StarterRuntime.start(configuration, claimedBy: "test", logger: logger)
             starter = started
             let store = PostgresBOIStore(
-                client: PostgresClient(conninfo: database.url, logger: logger), schema: configuration.store.schema,
-                logger: logger)
+                client: PostgresClient(conninfo: database.url, logger: logger),
+                transactionClients: (0..<configuration.consumer.lanes).map { _ in
+                    PostgresClient(conninfo: database.url, logger: logger)
+                },
+                schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             let watching = try await MonitorRuntime.start(configuration, store: store, logger: logger)
             monitor = watching
@@ -66,9 +69,11 @@ public struct PipelineFixture: Sendable {
         await database.drop()
     }
 
-    /// A new member of the consumer group.
+    /// A new member of the consumer group, polling `batchSize` messages a round.
     public func consumer(batchSize: Int = 5_000) throws -> ConsumerRuntime {
-        try ConsumerRuntime.start(configuration, store: store, batchSize: batchSize, logger: logger)
+        var configuration = self.configuration
+        configuration.consumer.batchSize = batchSize
+        return try ConsumerRuntime.start(configuration, store: store, logger: logger)
     }
 
     /// A fresh group member consumes until the group's lag is 0 and `finished` agrees.

@@ -10,6 +10,9 @@ public struct PostgresArray: Sendable {
     public init() {}
 
     /// The literal of `elements`, `nil` as NULL: each element quoted, `"` and `\` escaped.
+    /// Inlinable, like the one below, so that callers get it specialized for their sequence:
+    /// generic, it looked up type metadata for every element.
+    @inlinable
     public static func text(_ elements: some Sequence<String?>) -> String {
         var array = PostgresArray()
         for element in elements { array.append(element) }
@@ -17,6 +20,7 @@ public struct PostgresArray: Sendable {
     }
 
     /// The literal of `elements`, which are never NULL.
+    @inlinable
     public static func text(_ elements: some Sequence<String>) -> String {
         text(elements.lazy.map(Optional.some))
     }

@@ -43,9 +43,10 @@ extension PostgresBOIStore {
 
 extension PostgresBOIStore {
     /// Whether a message with an id up to `id` is still in the outbox.
-    public func outboxHasPending(upTo id: Int64) async throws -> Bool {
+    public func outboxHasPending(upTo id: Int64, except: [Int64]) async throws -> Bool {
         let rows = try await client.execute(
-            "SELECT EXISTS (SELECT 1 FROM \(tables.outbox) WHERE id <= $1) AS pending", [String(id)])
+            "SELECT EXISTS (SELECT 1 FROM \(tables.outbox) WHERE id <= $1 AND id <> ALL ($2::bigint[])) AS pending",
+            [String(id), PostgresArray.text(except.map(String.init))])
         return rows.first?.bool("pending") ?? false
     }
 

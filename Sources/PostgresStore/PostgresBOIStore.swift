@@ -2,21 +2,24 @@ import Domain
 import Logging
 import Postgres
 import Store
+import Synchronization
 
 /// The BOI store on PostgreSQL, the default store: one JSONB document per instance, each
 /// unique key of the mapping a partial unique index, and everything the consumer commits with a
 /// batch — positions, outbox, parked references, counters, errors — in the same database, so
 /// that one transaction covers the whole batch.
 ///
-/// Transactions run on the transaction client when there is one; everything else (the outbox
-/// relay's lease and reads, reports, counts) on the main client, so it never waits behind a
-/// batch. Tables live in `schema`, the journal's schema
+/// Transactions run on connections of their own when the store has some, as many at once as it
+/// has; everything else (the outbox relay's lease and reads, reports, counts) on the main client,
+/// so it never waits behind a batch. Tables live in `schema`, the journal's schema
 /// (`ddl/030_boi_store.sql` next to `ddl/020_journal.sql`); rejected records go to the
 /// journal's `migration_error`.
 public final class PostgresBOIStore: BOIStore {
     let client: PostgresClient
-    /// Where transactions run: a connection of their own, or `client`.
-    let transactionClient: PostgresClient
+    /// Where transactions run: connections of their own, or `client`.
+    let transactionClients: [PostgresClient]
+    /// How many transactions each of `transactionClients` is running or waiting for.
+    private let busy: Mutex<[Int]>
     let tables: StoreTables
     let logger: Logger
     let uniqueKeys = UniqueKeyRegistry()
@@ -24,17 +27,20 @@ public final class PostgresBOIStore: BOIStore {
     /// - Parameters:
     ///   - client: a connection to the product's database; the store uses it exclusively for
     ///     the duration of each call.
-    ///   - transactionClient: a connection for transactions only; nil: they run on `client` too.
+    ///   - transactionClients: connections for transactions only, one per transaction that may run
+    ///     at the same time (the consumer's lanes); none: they run on `client`, one at a time.
     ///   - schema: the schema holding the store and the journal (configuration `store.schema`).
     ///   - logger: receives installs and conflicts.
-    public init(client: PostgresClient, transactionClient: PostgresClient? = nil, schema: String, logger: Logger) {
+    public init(client: PostgresClient, transactionClients: [PostgresClient] = [], schema: String, logger: Logger) {
         self.client = client
-        self.transactionClient = transactionClient ?? client
+        self.transactionClients = transactionClients.isEmpty ? [client] : transactionClients
+        self.busy = Mutex(Array(repeating: 0, count: self.transactionClients.count))
         self.tables = StoreTables(schema: schema)
         self.logger = logger
     }
 
-    /// Runs `body` in one PostgreSQL transaction (READ COMMITTED) on the client's thread.
+    /// Runs `body` in one PostgreSQL transaction (READ COMMITTED) on the thread of the least busy
+    /// transaction connection.
     ///
     /// The transaction object `body` gets is bound to the connection and dead once `body`
     /// returns. Reads lock what they return (`FOR UPDATE`), in key order to make deadlocks rare;
@@ -47,8 +53,14 @@ public final class PostgresBOIStore: BOIStore {
     ) async throws -> T {
         let tables = self.tables
         let mapper = ConflictMapper(uniqueKeys: uniqueKeys)
+        let index = busy.withLock { counts in
+            let index = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+            counts[index] += 1
+            return index
+        }
+        defer { busy.withLock { $0[index] -= 1 } }
         do {
-            return try await transactionClient.withConnection { connection in
+            return try await transactionClients[index].withConnection { connection in
                 do {
                     return try connection.transaction { connection in
                         let transaction = PostgresStoreTransaction(

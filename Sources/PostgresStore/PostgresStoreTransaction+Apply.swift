@@ -72,10 +72,11 @@ extension PostgresStoreTransaction {
     /// Inserts new instances and overwrites changed ones whole; `created_at` is set only on
     /// insert. An instance given twice is written once, as last given.
     ///
-    /// New ones take a plain `INSERT`: the batch found no instance under their id, and the
-    /// positions it locked first keep any other consumer from creating one meanwhile (a record's
-    /// instance is only ever created from its own partition), so an upsert's conflict check
-    /// would cost each row for nothing.
+    /// New ones take a plain `INSERT`: the batch found no instance under their id. Another
+    /// transaction can create one meanwhile only from another partition — a record of the same
+    /// externalId that differs in the unique key the starter partitions by, in the other lane —
+    /// and the primary key then makes this batch retry (``ConflictMapper/instanceKey``). An
+    /// upsert's conflict check would cost every row for that rare case.
     private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
         var latest: [BoiID: BOIInstance] = [:]
         for instance in instances { latest[instance.boiId] = instance }

@@ -12,9 +12,18 @@ struct ConflictMapper: Sendable {
 
     /// The conflict `error` means, or `nil` when it is not one (or names a unique-key index this
     /// process does not know yet; see ``PostgresBOIStore``'s catalogue fallback).
+    /// The primary key of `boi_instance`: a transaction creating an instance that another one
+    /// created meanwhile. Records of one externalId usually share a partition, but not when they
+    /// differ in the unique key the starter partitions by; the retry finds the instance and
+    /// updates it.
+    static let instanceKey = "boi_instance_pkey"
+
     func conflict(for error: PostgresError) -> StoreConflict? {
         if let state = error.sqlState, Self.retryableStates.contains(state) {
             return StoreConflict(.retryable, message: error.message)
+        }
+        if error.isUniqueViolation, error.constraint == Self.instanceKey {
+            return StoreConflict(.retryable, message: error.message + (error.detail.map { ": \($0)" } ?? ""))
         }
         guard error.isUniqueViolation, let name = error.constraint, let key = uniqueKeys.index(named: name) else {
             return nil

@@ -8,8 +8,11 @@ import Postgres
 /// memory however large the table, and is never re-parsed on our side.
 enum RecordQuery {
     /// Columns: externalId as text, the row as JSON, the child rows as one JSON object (or NULL
-    /// when the table has none), the number of child rows as text. Child rows come in a stable
-    /// order, so an unchanged record looks unchanged.
+    /// when the table has none), the number of child rows as text, and the unique-key value that
+    /// keys the message: the ``InTable/partitionKeyColumns`` values (see ``uniqueKeyColumn(of:)``),
+    /// or NULL when the table has no such columns or one of them is NULL in this row. PostgreSQL
+    /// renders it, so equal values give equal text. Child rows come in a stable order, so an
+    /// unchanged record looks unchanged.
     static func copyStatement(for table: InTable, schema: String) -> String {
         let source = qualified(schema, table.name)
         let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
@@ -33,10 +36,22 @@ enum RecordQuery {
         }
         let children = objectFields.isEmpty ? "NULL" : "json_build_object(\(objectFields.joined(separator: ", ")))::text"
         let childCount = counts.isEmpty ? "'0'" : "(\(counts.joined(separator: " + ")))::text"
+        let uniqueKey = uniqueKeyColumn(of: table)
         return """
-            COPY (SELECT \(externalId)::text, row_to_json(t)::text, \(children), \(childCount) \
+            COPY (SELECT \(externalId)::text, row_to_json(t)::text, \(children), \(childCount), \(uniqueKey) \
             FROM \(source) t\(joins)) TO STDOUT (FORMAT binary)
             """
+    }
+
+    /// The unique-key column of ``copyStatement(for:schema:)``, NULL when a value is: a key of
+    /// one column as its text (a quarter of a second per million rows cheaper than an array), a
+    /// key of several as a JSON array of their values.
+    static func uniqueKeyColumn(of table: InTable) -> String {
+        guard let columns = table.partitionKeyColumns else { return "NULL" }
+        let values = columns.map { "t." + PostgresConnection.quoteIdentifier($0) }
+        if values.count == 1 { return "\(values[0])::text" }
+        let present = values.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
+        return "CASE WHEN \(present) THEN json_build_array(\(values.joined(separator: ", ")))::text END"
     }
 
     /// Reads only the externalIds: for refused tables, whose records are reported, not streamed.

@@ -135,7 +135,8 @@ extension Starter {
                 try connection.copyOut(statement) { row in
                     guard let json = row[1] else { return }
                     encoder.encode(
-                        externalId: row[0], row: json, children: hasChildren ? row[2] : nil, value: &value, key: &key)
+                        externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
+                        value: &value, key: &key)
                     try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
                     pending.rows += 1
                     if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }

@@ -27,8 +27,9 @@ public protocol BOIStore: Sendable {
     /// Forgets the outbox entries whose messages the broker acknowledged.
     func removeOutbox(_ ids: [Int64]) async throws
 
-    /// Whether any outgoing message with an id up to `id` is still waiting to be published.
-    func outboxHasPending(upTo id: Int64) async throws -> Bool
+    /// Whether any outgoing message with an id up to `id`, other than those of the entries
+    /// `except`, is still waiting to be published.
+    func outboxHasPending(upTo id: Int64, except: [Int64]) async throws -> Bool
 
     /// Makes this process the one that publishes the outbox, if no other live process is: one
     /// publisher keeps the events of an instance in version order. Held until the process ends
@@ -54,6 +55,13 @@ public protocol BOIStore: Sendable {
 
     /// The gaps were reported (the migrations they may have hit were failed).
     func markReported(_ gaps: [OffsetGap]) async throws
+}
+
+extension BOIStore {
+    /// Whether any outgoing message with an id up to `id` is still waiting to be published.
+    public func outboxHasPending(upTo id: Int64) async throws -> Bool {
+        try await outboxHasPending(upTo: id, except: [])
+    }
 }
 
 /// One open transaction. Every read locks what it returns until the transaction ends, so two

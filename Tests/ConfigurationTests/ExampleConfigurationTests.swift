@@ -22,6 +22,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.kafka.deliveryTimeout == .seconds(120))
         #expect(configuration.kafka.partitions == 8)
         #expect(configuration.kafka.producer.isEmpty && configuration.kafka.consumer.isEmpty)
+        #expect(configuration.consumer.lanes == 2 && configuration.consumer.batchSize == 5_000)
         #expect(configuration.http.host == "127.0.0.1")
         #expect(configuration.http.port == 8080)
         #expect(configuration.http.token == "change-me")
@@ -110,6 +111,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.scheduler.pollInterval == .seconds(10) && configuration.scheduler.window == nil)
         #expect(configuration.lease.duration == .seconds(60) && configuration.lease.renewEvery == nil)
         #expect(configuration.monitor == MonitorOptions())
+        #expect(configuration.consumer == ConsumerOptions())
         #expect(configuration.mapping.systemBOs == BOCode.systemDefaults)
         #expect(configuration.mapping.refusedBOs == BOCode.refusedDefaults)
     }

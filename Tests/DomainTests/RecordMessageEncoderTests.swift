@@ -8,12 +8,15 @@ struct RecordMessageEncoderTests {
         migrationId: MigrationID(rawValue: "mig-1"), operDate: OperDate(rawValue: "2026-11-20")!, bo: "Person",
         table: "in_person")
 
-    private func encode(_ externalId: String?, row: String, children: String? = nil) -> (value: [UInt8], key: [UInt8]) {
+    private func encode(
+        _ externalId: String?, uniqueKey: String? = nil, row: String, children: String? = nil
+    ) -> (value: [UInt8], key: [UInt8]) {
+        func bytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(Array(text.utf8)) }
         var value: [UInt8] = []
         var key: [UInt8] = []
         encoder.encode(
-            externalId: externalId.map { ArraySlice(Array($0.utf8)) }, row: ArraySlice(Array(row.utf8)),
-            children: children.map { ArraySlice(Array($0.utf8)) }, value: &value, key: &key)
+            externalId: externalId.map(bytes), uniqueKey: uniqueKey.map(bytes), row: bytes(row),
+            children: children.map(bytes), value: &value, key: &key)
         return (value, key)
     }
 
@@ -53,6 +56,28 @@ struct RecordMessageEncoderTests {
         #expect(message.children == nil)
     }
 
+    @Test func aUniqueKeyValueKeysTheMessage() throws {
+        let (value, key) = encode("P-1", uniqueKey: "900101300001", row: #"{"iin":"900101300001"}"#)
+        #expect(String(decoding: key, as: UTF8.self) == "Person=900101300001")
+        let message = try JSONDecoder().decode(RecordMessage.self, from: Data(value))
+        #expect(message.externalId == "P-1")
+        #expect(message.row["iin"] == .string("900101300001"))
+    }
+
+    @Test func recordsWithEqualUniqueKeysShareTheKeyWhateverTheirExternalId() {
+        let first = encode("P-1", uniqueKey: #"["A", 7]"#, row: "{}")
+        let second = encode("DUP-P-1", uniqueKey: #"["A", 7]"#, row: "{}")
+        #expect(first.key == second.key)
+        #expect(String(decoding: first.key, as: UTF8.self) == #"Person=["A", 7]"#)
+        #expect(encode("P-1", uniqueKey: #"["B", 7]"#, row: "{}").key != first.key)
+    }
+
+    @Test func aUniqueKeyKeysEvenARecordWithoutExternalId() throws {
+        let (value, key) = encode(nil, uniqueKey: "X", row: "{}")
+        #expect(String(decoding: key, as: UTF8.self) == "Person=X")
+        #expect(try JSONDecoder().decode(RecordMessage.self, from: Data(value)).externalId == nil)
+    }
+
     @Test func buffersAreReusedNotAppended() {
         var value: [UInt8] = []
         var key: [UInt8] = []
@@ -63,6 +88,14 @@ struct RecordMessageEncoderTests {
         }
         #expect(String(decoding: key, as: UTF8.self) == "Person:x")
         #expect(!String(decoding: value, as: UTF8.self).contains("first-long-id"))
+        encoder.encode(
+            externalId: ArraySlice(Array("y".utf8)), uniqueKey: ArraySlice(Array(#"["k"]"#.utf8)),
+            row: ArraySlice(Array("{}".utf8)), children: nil, value: &value, key: &key)
+        #expect(String(decoding: key, as: UTF8.self) == #"Person=["k"]"#)
+        encoder.encode(
+            externalId: ArraySlice(Array("z".utf8)), row: ArraySlice(Array("{}".utf8)), children: nil, value: &value,
+            key: &key)
+        #expect(String(decoding: key, as: UTF8.self) == "Person:z")
     }
 
     @Test func refCheckMarkerRoundTrips() throws {

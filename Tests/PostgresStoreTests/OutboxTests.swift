@@ -42,6 +42,9 @@ struct OutboxTests {
             try await fixture.store.removeOutbox([ids[0]])
             #expect(try await fixture.store.outboxHasPending(upTo: ids[0]) == false)
             #expect(try await fixture.store.outboxHasPending(upTo: ids[1]))
+            // The lanes' entries published together: only others' entries count.
+            #expect(try await fixture.store.outboxHasPending(upTo: ids[2], except: [ids[1], ids[2]]) == false)
+            #expect(try await fixture.store.outboxHasPending(upTo: ids[2], except: [ids[2]]))
             #expect(try await fixture.store.pendingOutbox(limit: 100) == Array(expected.dropFirst(10)))
         }
     }

@@ -41,6 +41,20 @@ struct UniqueKeyTests {
         }
     }
 
+    /// Another lane created the instance after this batch looked for it: the batch is retried,
+    /// and finds it then.
+    @Test func creatingAnInstanceThatAnotherTransactionCreatedIsRetryable() async throws {
+        try await StoreFixture.with { fixture in
+            try await fixture.apply(Sample.creating([Sample.person("P-1", iin: "111")]))
+            let conflict = try await #require(throws: StoreConflict.self) {
+                try await fixture.apply(Sample.creating([Sample.person("P-1", iin: "222")]))
+            }
+            #expect(conflict.kind == .retryable)
+            #expect(conflict.message.contains("boi_instance_pkey"))
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.boi_instance") == 1)
+        }
+    }
+
     @Test func lookupByUniqueValues() async throws {
         try await StoreFixture.with { fixture in
             let first = Sample.contract("C-1", number: "N-1", year: 2024)

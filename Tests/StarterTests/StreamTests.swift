@@ -30,6 +30,8 @@ struct StreamTests {
             #expect(report.recordsRejected == 1)
 
             let messages = try fixture.messages(of: report.migrationID)
+            var uniqueKeys: [String: [String]] = [:]
+            for table in fixture.configuration.mapping.tables { uniqueKeys[table.table] = table.uniqueKeys.first }
             var seen: [String: Int] = [:]
             var perTable: [String: Int64] = [:]
             var lastRecordOffset: [Int32: Int64] = [:]
@@ -38,7 +40,19 @@ struct StreamTests {
                 switch decoded {
                 case .record(let record):
                     let externalId = try #require(record.externalId)
-                    #expect(message.key.map { String(decoding: $0, as: UTF8.self) } == "\(record.bo):\(externalId)")
+                    let key = try #require(message.key.map { String(decoding: $0, as: UTF8.self) })
+                    // Every sample table has a unique key of plain columns, filled in every row.
+                    let fields = try #require(uniqueKeys[record.table])
+                    let expected = fields.map { record.row[$0] ?? .null }
+                    #expect(key.hasPrefix("\(record.bo)="), "\(key)")
+                    let value = String(decoding: key.utf8.dropFirst(record.bo.rawValue.utf8.count + 1), as: UTF8.self)
+                    if fields.count > 1 {
+                        #expect(try JSONDecoder().decode([JSONValue].self, from: Data(value.utf8)) == expected)
+                    } else if case .string(let text) = expected[0] {
+                        #expect(value == text)
+                    } else {
+                        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(value.utf8)) == expected[0])
+                    }
                     #expect(record.operDate == .day1)
                     seen["\(record.table)/\(externalId)", default: 0] += 1
                     perTable[record.table, default: 0] += 1
@@ -76,6 +90,37 @@ struct StreamTests {
             }
             #expect(journal.tables.first { $0.table == "in_person" }?.childRows == 6000)
             #expect(journal.tables.first { $0.table == "in_company" }?.status == "REFUSED")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func recordsThatMayMergeShareTheirKey() async throws {
+        try await StarterFixture.with(partitions: 4) { fixture, runtime in
+            try await fixture.source.generate(people: 200)
+            try await fixture.source.addDuplicatesAndRemovals()
+            try await fixture.source.client.execute(
+                "INSERT INTO in_person (external_id, first_name, iin) VALUES ('P-NO-IIN', 'Nobody', NULL)")
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            var people: [String: KafkaMessage] = [:]
+            for (message, decoded) in try fixture.messages(of: report.migrationID) {
+                if case .record(let record) = decoded, record.bo == "Person", let externalId = record.externalId {
+                    people[externalId] = message
+                }
+            }
+            func key(_ externalId: String) throws -> String {
+                let message = try #require(people[externalId], "\(externalId) is not on the topic")
+                return try #require(message.key.map { String(decoding: $0, as: UTF8.self) })
+            }
+            #expect(try key("P-50") == "Person=000000000050")
+            #expect(try key("DUP-P-50") == key("P-50"))
+            #expect(people["DUP-P-50"]?.partition == people["P-50"]?.partition)
+            for id in [100, 150, 200] {
+                #expect(try key("DUP-P-\(id)") == key("P-\(id)"))
+                #expect(people["DUP-P-\(id)"]?.partition == people["P-\(id)"]?.partition)
+            }
+            #expect(try key("P-51") == "Person=000000000051")
+            #expect(try key("P-NO-IIN") == "Person:P-NO-IIN")
         }
     }
 
