@@ -71,23 +71,33 @@ extension Assembler {
             return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
         }
         var fields = RecordFields()
-        let referenceColumns = Set(table.references.map(\.column))
-        let catalogColumns = Set(table.catalogs.map(\.column))
-        for (column, value) in record.row.sorted(by: { $0.key < $1.key }) {
-            if let problem = oversized(value) { return refuse(column, problem) }
-            if column == table.externalId || referenceColumns.contains(column) || catalogColumns.contains(column) {
+        // In the row's own order, sorted once at the end; of several bad columns the first by
+        // name is reported, so the error does not depend on the order of the dictionary.
+        var problem: (column: String, reason: String)?
+        func report(_ column: String, _ reason: String) {
+            if problem.map({ column < $0.column }) ?? true { problem = (column, reason) }
+        }
+        for (column, value) in record.row {
+            if let reason = oversized(value) {
+                report(column, reason)
+                continue
+            }
+            if column == table.externalId || table.references.contains(where: { $0.column == column })
+                || table.catalogs.contains(where: { $0.column == column })
+            {
                 continue
             }
             if column == table.removed {
                 switch value {
                 case .bool(let removed): fields.removed = removed
                 case .null: break
-                default: return refuse(column, "expected a boolean, found \(value.kindName)")
+                default: report(column, "expected a boolean, found \(value.kindName)")
                 }
                 continue
             }
             fields.plain.append((column, value))
         }
+        if let problem { return refuse(problem.column, problem.reason) }
         for child in table.children {
             let rows = record.children?[child.field] ?? []
             let stripped = rows.map { row -> JSONValue in

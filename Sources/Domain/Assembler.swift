@@ -141,7 +141,8 @@ public struct Assembler: Sendable {
 
     /// The fields whose value differs; on creation every field with a value.
     static func changes(from old: [String: JSONValue]?, to new: [String: JSONValue]) -> [String: JSONValue] {
-        guard let old else { return new.filter { $0.value != .null } }
+        // A new document without nulls is its own change set: no copy, no rehashing.
+        guard let old else { return new.values.contains(.null) ? new.filter { $0.value != .null } : new }
         var changes: [String: JSONValue] = [:]
         for (field, value) in new where old[field] ?? .null != value {
             changes[field] = value

@@ -86,6 +86,26 @@ struct AssemblerReferenceTests {
         #expect(set.total("in_person").rejected == 1)
     }
 
+    /// Several bad columns: the first by name is reported, whatever order the row's dictionary
+    /// gives (it differs from process to process), so the error is the same on every redelivery.
+    @Test func ofSeveralBadColumnsTheFirstByNameIsReported() throws {
+        var assembler = Assembler(mapping: F.mapping)
+        assembler.limits.valueBytes = 3
+        let long = JSONValue.string("long value")
+        let row: [String: JSONValue] = [
+            "last_name": long, "email": long, "removed": .string("yes"), "first_name": long, "iin": .string("1"),
+        ]
+        for attempt in 0..<20 {
+            var set = WorkingSet()
+            // Another capacity each time, so another iteration order.
+            var shuffled = [String: JSONValue](minimumCapacity: 5 + 7 * attempt)
+            for (key, value) in row.shuffled() { shuffled[key] = value }
+            F.run([F.record("in_person", "P-1", shuffled)], into: &set, assembler: assembler)
+            #expect(set.rejections.first?.error.field == "email")
+            #expect(set.rejections.first?.error.reason.contains("exceeds the limit of 3") == true)
+        }
+    }
+
     @Test func theReferenceCheckResolvesWhatExistsAndReportsTheRest() throws {
         var set = WorkingSet()
         F.run([F.person("P-1", iin: "1", department: "D-LATE"), F.person("P-2", iin: "2", department: "D-NEVER")], into: &set)
