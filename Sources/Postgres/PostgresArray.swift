@@ -44,11 +44,6 @@ public struct PostgresArray: Sendable {
         append(element)
     }
 
-    /// Appends an element given as UTF-8 text (a JSON document, say), quoted and escaped.
-    public mutating func append(utf8: [UInt8]) {
-        utf8.withUnsafeBufferPointer { appendQuoted($0) }
-    }
-
     private mutating func separate() {
         if isEmpty {
             isEmpty = false

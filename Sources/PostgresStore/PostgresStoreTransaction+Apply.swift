@@ -89,7 +89,7 @@ extension PostgresStoreTransaction {
                 INSERT INTO \(tables.instance) (boi_id, bo, external_id, document, actual, version)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
                 """,
-                columns(of: new))
+                parameters: columns(of: new))
         }
         if !changed.isEmpty {
             let updated = try run(
@@ -101,7 +101,7 @@ extension PostgresStoreTransaction {
                     AS u (boi_id, bo, external_id, document, actual, version)
                 WHERE i.boi_id = u.boi_id
                 """,
-                columns(of: changed))
+                parameters: columns(of: changed))
             guard updated.affectedRows == changed.count else {
                 throw PostgresStoreError(
                     code: .invalidArgument,
@@ -110,21 +110,17 @@ extension PostgresStoreTransaction {
         }
     }
 
-    private func columns(of instances: [BOIInstance]) -> [String?] {
+    /// The documents go as a binary `jsonb[]`: as a text array literal, every quote in them
+    /// would be escaped here and unescaped by the server.
+    private func columns(of instances: [BOIInstance]) -> [PostgresParameter] {
         [
-            PostgresArray.text(instances.map(\.boiId.rawValue)),
-            PostgresArray.text(instances.map(\.bo.rawValue)),
-            PostgresArray.text(instances.map(\.externalId)),
-            documents(instances),
-            PostgresArray.text(instances.map { $0.actual ? "t" : "f" }),
-            PostgresArray.text(instances.map { String($0.version) }),
+            .text(PostgresArray.text(instances.map(\.boiId.rawValue))),
+            .text(PostgresArray.text(instances.map(\.bo.rawValue))),
+            .text(PostgresArray.text(instances.map(\.externalId))),
+            .jsonbArray(instances.map { DocumentJSON.encode($0.document) }),
+            .text(PostgresArray.text(instances.map { $0.actual ? "t" : "f" })),
+            .text(PostgresArray.text(instances.map { String($0.version) })),
         ]
-    }
-
-    private func documents(_ instances: [BOIInstance]) -> String {
-        var array = PostgresArray()
-        for instance in instances { array.append(document: instance.document) }
-        return array.literal
     }
 
     /// Instances a record arrived for without changing them: only the time is written.

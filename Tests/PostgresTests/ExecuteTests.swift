@@ -24,6 +24,33 @@ struct ExecuteTests {
         }
     }
 
+    /// Documents travel as a binary `jsonb[]`: quotes, backslashes and any Unicode unescaped,
+    /// in order; an empty array is an empty array; text that is not JSON is refused.
+    @Test func jsonDocumentsTravelAsABinaryArray() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let documents = [
+                #"{"a":"quote \" and \\ back","n":1}"#, #"{"ü":"😀","nested":{"x":[1,null]}}"#, "{}",
+            ]
+            let rows = try connection.execute(
+                """
+                SELECT d->>'a' AS a, d->>'n' AS n, d->>'ü' AS u, d#>>'{nested,x,0}' AS x, d = '{}'::jsonb AS empty
+                FROM unnest($1::jsonb[]) WITH ORDINALITY AS t (d, ord) ORDER BY ord
+                """,
+                parameters: [.jsonbArray(documents.map { Array($0.utf8) })])
+            #expect(rows.count == 3)
+            #expect(rows[0]["a"] == #"quote " and \ back"#)
+            #expect(rows[0].int("n") == 1)
+            #expect(rows[1]["u"] == "😀" && rows[1]["x"] == "1")
+            #expect(rows[2].bool("empty") == true && rows[2]["a"] == nil)
+            let empty = try connection.execute("SELECT cardinality($1::jsonb[]) AS n", parameters: [.jsonbArray([])])
+            #expect(empty.first?.int("n") == 0)
+            #expect(throws: PostgresError.self) {
+                try connection.execute("SELECT $1::jsonb[]", parameters: [.jsonbArray([Array("{".utf8)])])
+            }
+        }
+    }
+
     @Test func affectedRowsAndCommandTag() async throws {
         try await TestDatabase.with { database in
             let connection = try database.connect()
