@@ -68,8 +68,9 @@ final class OutboxRelay: Sendable {
     /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batches must go
     ///   through ``awaitPublished(upTo:)`` instead.
     func publish(_ messages: [OutboxMessage]) async throws -> Publication? {
-        guard let last = messages.last?.id, try await store.acquireOutboxRelay(),
-            try await !store.outboxHasPending(upTo: last, except: Self.entries(of: messages))
+        let entries = Self.entries(of: messages)
+        guard let last = entries.last, try await store.acquireOutboxRelay(),
+            try await !store.outboxHasPending(upTo: last, except: entries)
         else { return nil }
         let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
         do {
@@ -80,7 +81,7 @@ final class OutboxRelay: Sendable {
             producer.forget(tag: tag)
             throw error
         }
-        return Publication(tag: tag, ids: Self.entries(of: messages), count: messages.count)
+        return Publication(tag: tag, ids: entries, count: messages.count)
     }
 
     /// Waits until the broker acknowledged every message of `publication`, then removes them

@@ -1,6 +1,5 @@
 import Config
 import Logging
-import Postgres
 import PostgresStore
 import Store
 
@@ -12,10 +11,7 @@ enum StoreFactory {
             // Batches get connections of their own, one per consumer lane, so that the lanes work
             // at once and the monitor, the API and the outbox relay never wait behind a batch.
             let store = PostgresBOIStore(
-                client: PostgresClient(conninfo: configuration.storeURL, logger: logger),
-                transactionClients: (0..<configuration.consumer.lanes).map { _ in
-                    PostgresClient(conninfo: configuration.storeURL, logger: logger)
-                },
+                conninfo: configuration.storeURL, transactionConnections: configuration.consumer.lanes,
                 schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             return store

@@ -2,7 +2,6 @@ import Config
 import Consumer
 import Logging
 import Monitor
-import Postgres
 import PostgresStore
 import Starter
 
@@ -42,10 +41,7 @@ public struct PipelineFixture: Sendable {
             let started = try await StarterRuntime.start(configuration, claimedBy: "test", logger: logger)
             starter = started
             let store = PostgresBOIStore(
-                client: PostgresClient(conninfo: database.url, logger: logger),
-                transactionClients: (0..<configuration.consumer.lanes).map { _ in
-                    PostgresClient(conninfo: database.url, logger: logger)
-                },
+                conninfo: database.url, transactionConnections: configuration.consumer.lanes,
                 schema: configuration.store.schema, logger: logger)
             try await store.install(mapping: configuration.mapping)
             let watching = try await MonitorRuntime.start(configuration, store: store, logger: logger)

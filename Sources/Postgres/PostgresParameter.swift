@@ -75,22 +75,17 @@ struct CParameters {
         storage.append(0)
     }
 
-    /// PostgreSQL's binary array format, one dimension, no NULLs: dimensions, null flag, element
-    /// type, length and lower bound, then each element's length and bytes, integers big-endian.
+    /// PostgreSQL's binary array format, one dimension (none when empty), no NULLs: dimensions,
+    /// null flag, element type, then length and lower bound, then each element's length and bytes, integers big-endian.
     /// A `jsonb` element is its version byte (1) and the JSON text.
     private mutating func appendArray(of documents: [[UInt8]]) {
         func int32<I: FixedWidthInteger>(_ value: I) {
             withUnsafeBytes(of: Int32(truncatingIfNeeded: value).bigEndian) { storage.append(contentsOf: $0) }
         }
-        guard !documents.isEmpty else {
-            int32(0)
-            int32(0)
-            int32(Self.jsonbOID)
-            return
-        }
-        int32(1)
+        int32(documents.isEmpty ? 0 : 1)
         int32(0)
         int32(Self.jsonbOID)
+        guard !documents.isEmpty else { return }
         int32(documents.count)
         int32(1)
         for document in documents {

@@ -39,6 +39,17 @@ public final class PostgresBOIStore: BOIStore {
         self.logger = logger
     }
 
+    /// A store on its own connections to `conninfo`: one for everything but transactions, and
+    /// `transactionConnections` for transactions (one per consumer lane).
+    public convenience init(conninfo: String, transactionConnections: Int, schema: String, logger: Logger) {
+        self.init(
+            client: PostgresClient(conninfo: conninfo, logger: logger),
+            transactionClients: (0..<transactionConnections).map { _ in
+                PostgresClient(conninfo: conninfo, logger: logger)
+            },
+            schema: schema, logger: logger)
+    }
+
     /// Runs `body` in one PostgreSQL transaction (READ COMMITTED) on the thread of the least busy
     /// transaction connection.
     ///
