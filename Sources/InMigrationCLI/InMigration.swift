@@ -21,11 +21,13 @@ struct InMigration: AsyncParsableCommand {
 
     /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and freed
     /// batches stay in them: `serve` at 1M records peaked at 328 MiB with the default and at
-    /// 209 MiB with two arenas, at the same speed (`scripts/bench`). Set before any thread starts;
-    /// `MALLOC_ARENA_MAX` in the environment still wins.
+    /// 209 MiB with two arenas (`scripts/bench`). Two were too few once the consumer's lanes
+    /// assembled on two threads at once: threads queued on the arena locks, and four arenas cut
+    /// the consumer's CPU by a tenth. Set before any thread starts; `MALLOC_ARENA_MAX` in the
+    /// environment still wins.
     private static func limitMallocArenas() {
         if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil {
-            mallopt(M_ARENA_MAX, 2)
+            mallopt(M_ARENA_MAX, 4)
         }
     }
 }

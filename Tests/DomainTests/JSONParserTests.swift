@@ -25,6 +25,12 @@ struct JSONParserTests {
 
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0x61, 0xFF, 0x62, 0x22]) }
+    }
+
+    /// ASCII strings and those with other characters take different paths.
+    @Test func readsStringsOfASCIIAndBeyond() throws {
+        #expect(try JSONParser.parse(#"["plain ASCII ~","Ärzte é 😀 ж"]"#) == .array([.string("plain ASCII ~"), .string("Ärzte é 😀 ж")]))
     }
 
     @Test func refusesNestingTooDeep() {
