@@ -5,7 +5,7 @@ import Domain
 /// the default its options struct declares.
 enum ConfigurationDecoding {
     enum RootKey: String, CaseIterable { case source, store, kafka, consumer, http, scheduler, lease, monitor, mapping }
-    enum SourceKey: String, CaseIterable { case url, schema, trackingTable, readyStatus }
+    enum SourceKey: String, CaseIterable { case url, schema, trackingTable, readyStatus, readers }
     enum StoreKey: String, CaseIterable { case kind, url, schema, mongoURL, mongoDatabase }
     enum KafkaKey: String, CaseIterable {
         case bootstrapServers, bootstrapFile, topics, group, deliveryTimeout, partitions, producer, consumer
@@ -45,6 +45,7 @@ enum ConfigurationDecoding {
         if let item = section[.schema] { options.schema = try item.string() }
         if let item = section[.trackingTable] { options.trackingTable = try item.string() }
         if let item = section[.readyStatus] { options.readyStatus = try item.string() }
+        if let item = section[.readers] { options.readers = try item.int() }
         return options
     }
 

@@ -26,6 +26,9 @@ public enum ConfigurationValidator {
         try check.identifier(source.schema, at: "source.schema")
         try check.identifier(source.trackingTable, at: "source.trackingTable")
         try check.notEmpty(source.readyStatus, at: "source.readyStatus")
+        guard (1...16).contains(source.readers) else {
+            throw check.error("source.readers", "must be from 1 to 16, found \(source.readers)")
+        }
     }
 
     static func validateStore(_ store: StoreOptions, _ check: Checker) throws(ConfigurationError) {

@@ -12,6 +12,11 @@ public struct SourceOptions: Sendable, Hashable {
     public var trackingTable = "process_tracking"
     /// The `load_status` value that means the customer finished loading the in-tables.
     public var readyStatus = "DONE"
+    /// Connections that read one in-table at once, each its own share of the rows. One COPY keeps
+    /// one core of the database busy rendering rows and gathering child rows, which is what limits
+    /// streaming a table with child rows; the shares follow the message key, so records that share
+    /// a key keep their order. 1 to 16.
+    public var readers = 2
 
     public init(url: String) {
         self.url = url

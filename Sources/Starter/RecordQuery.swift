@@ -13,7 +13,11 @@ enum RecordQuery {
     /// or NULL when the table has no such columns or one of them is NULL in this row. PostgreSQL
     /// renders it, so equal values give equal text. Child rows come in a stable order, so an
     /// unchanged record looks unchanged.
-    static func copyStatement(for table: InTable, schema: String) -> String {
+    /// - Parameters:
+    ///   - share: which of `shares` parts of the table to read: the rows whose message key (the
+    ///     unique-key value, else the externalId) hashes to it. Records that share a key are in
+    ///     one share, in the order one statement over the whole table reads them.
+    static func copyStatement(for table: InTable, schema: String, share: Int = 0, of shares: Int = 1) -> String {
         let source = qualified(schema, table.name)
         let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
         var joins = ""
@@ -37,9 +41,14 @@ enum RecordQuery {
         let children = objectFields.isEmpty ? "NULL" : "json_build_object(\(objectFields.joined(separator: ", ")))::text"
         let childCount = counts.isEmpty ? "'0'" : "(\(counts.joined(separator: " + ")))::text"
         let uniqueKey = uniqueKeyColumn(of: table)
+        // Every row in exactly one share: a NULL key hashes as the empty text.
+        let filter =
+            shares > 1
+            ? " WHERE (hashtext(coalesce(\(uniqueKey), \(externalId)::text, '')) & 2147483647) % \(shares) = \(share)"
+            : ""
         return """
             COPY (SELECT \(externalId)::text, row_to_json(t)::text, \(children), \(childCount), \(uniqueKey) \
-            FROM \(source) t\(joins)) TO STDOUT (FORMAT binary)
+            FROM \(source) t\(joins)\(filter)) TO STDOUT (FORMAT binary)
             """
     }
 

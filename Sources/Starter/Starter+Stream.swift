@@ -84,7 +84,7 @@ extension Starter {
         var sent = 0
         for (index, table) in tables.enumerated() {
             let refused = configuration.mapping.isRefused(table.mapping.bo)
-            let total = try await reader.execute(RecordQuery.count(for: table, schema: configuration.source.schema))
+            let total = try await readers[0].execute(RecordQuery.count(for: table, schema: configuration.source.schema))
                 .first?.int64("n") ?? 0
             progress.update(index) { $0.rowsTotal = total }
             try await journal.tableStarted(id, table: table.name, rowsTotal: total)
@@ -108,50 +108,77 @@ extension Starter {
             markers: markers, seconds: (ContinuousClock.now - started).seconds)
     }
 
-    /// Reads one in-table through COPY and hands every record to the producer.
+    /// Reads one in-table and hands every record to the producer: one COPY per reader, each over
+    /// its share of the rows, at once. The first that fails stops the others.
     private func send(
         _ table: InTable, index: Int, claim: Claim, tag: UInt64, progress: StreamProgress, control: StreamControl
     ) async throws -> TableProgress {
-        let statement = RecordQuery.copyStatement(for: table, schema: configuration.source.schema)
+        let readers = self.readers
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (share, reader) in readers.enumerated() {
+                group.addTask {
+                    try await self.send(
+                        table, share: share, of: readers.count, reader: reader, index: index, claim: claim, tag: tag,
+                        progress: progress, control: control)
+                }
+            }
+            while try await group.next() != nil {}
+        }
+        return progress.snapshot[index]
+    }
+
+    /// Reads one share of an in-table through COPY and hands every record to the producer.
+    private func send(
+        _ table: InTable, share: Int, of shares: Int, reader: PostgresClient, index: Int, claim: Claim, tag: UInt64,
+        progress: StreamProgress, control: StreamControl
+    ) async throws {
+        let statement = RecordQuery.copyStatement(
+            for: table, schema: configuration.source.schema, share: share, of: shares)
         let encoder = RecordMessage.Encoder(
             migrationId: claim.migrationID, operDate: claim.operDate, bo: table.mapping.bo, table: table.name)
         let topic = configuration.kafka.topics.inMigration
         let hasChildren = !table.mapping.children.isEmpty
         let producer = self.producer
-        try await reader.withConnection { connection in
-            var value: [UInt8] = []
-            var key: [UInt8] = []
-            var pending = (rows: Int64(0), children: Int64(0))
-            func flush() {
-                let batch = pending
-                progress.update(index) {
-                    $0.rowsRead += batch.rows
-                    $0.rowsStreamed += batch.rows
-                    $0.childRows += batch.children
-                }
-                pending = (0, 0)
-            }
-            do {
-                try connection.copyOut(statement) { row in
-                    guard let json = row[1] else { return }
-                    encoder.encode(
-                        externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
-                        value: &value, key: &key)
-                    try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
-                    pending.rows += 1
-                    if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
-                    if pending.rows == 4096 {
-                        flush()
-                        if let code = control.stopped { throw StreamStopped(code: code) }
+        // Set when a sibling share failed (the task group cancels this one): the COPY runs on the
+        // reader's thread, which sees no task cancellation.
+        let abandoned = StreamControl()
+        try await withTaskCancellationHandler {
+            try await reader.withConnection { connection in
+                var value: [UInt8] = []
+                var key: [UInt8] = []
+                var pending = (rows: Int64(0), children: Int64(0))
+                func flush() {
+                    let batch = pending
+                    progress.update(index) {
+                        $0.rowsRead += batch.rows
+                        $0.rowsStreamed += batch.rows
+                        $0.childRows += batch.children
                     }
+                    pending = (0, 0)
                 }
-                flush()
-            } catch {
-                flush()
-                throw error
+                do {
+                    try connection.copyOut(statement) { row in
+                        guard let json = row[1] else { return }
+                        encoder.encode(
+                            externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
+                            value: &value, key: &key)
+                        try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
+                        pending.rows += 1
+                        if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
+                        if pending.rows == 4096 {
+                            flush()
+                            if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
+                        }
+                    }
+                    flush()
+                } catch {
+                    flush()
+                    throw error
+                }
             }
+        } onCancel: {
+            abandoned.stop(.cancelled)
         }
-        return progress.snapshot[index]
     }
 
     /// A refused BO (Company): its records are never streamed; each is reported in the journal.
@@ -160,7 +187,7 @@ extension Starter {
     ) async throws -> TableProgress {
         let statement = RecordQuery.externalIds(for: table, schema: configuration.source.schema)
         let limit = Self.refusedErrorLimit
-        let (count, externalIds) = try await reader.withConnection { connection in
+        let (count, externalIds) = try await readers[0].withConnection { connection in
             var externalIds: [String?] = []
             let count = try connection.copyOut(statement) { row in
                 if externalIds.count < limit { externalIds.append(row[0].map { String(decoding: $0, as: UTF8.self) }) }

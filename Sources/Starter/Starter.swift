@@ -13,7 +13,7 @@ import Synchronization
 public struct Starter: Sendable {
     let configuration: InMigrationConfiguration
     let tables: [InTable]
-    let reader: PostgresClient
+    let readers: [PostgresClient]
     let handshake: HandshakeTable
     let journal: Journal
     let producer: KafkaProducer
@@ -22,17 +22,19 @@ public struct Starter: Sendable {
 
     /// - Parameters:
     ///   - tables: the in-tables as discovered by ``InTableCatalog/discover(configuration:client:)``.
-    ///   - reader: a connection to the source database used only to read in-tables.
+    ///   - readers: connections to the source database used only to read in-tables, each a share
+    ///     of a table at once (at least one).
     ///   - handshake: `process_tracking`, on a connection of its own (lease renewals must not wait
     ///     behind a long read).
     ///   - claimedBy: who claims, as the journal shows it (host and pid).
     public init(
-        configuration: InMigrationConfiguration, tables: [InTable], reader: PostgresClient,
+        configuration: InMigrationConfiguration, tables: [InTable], readers: [PostgresClient],
         handshake: HandshakeTable, journal: Journal, producer: KafkaProducer, claimedBy: String, logger: Logger
     ) {
         self.configuration = configuration
         self.tables = tables
-        self.reader = reader
+        precondition(!readers.isEmpty, "a starter needs at least one reader")
+        self.readers = readers
         self.handshake = handshake
         self.journal = journal
         self.producer = producer

@@ -14,8 +14,9 @@ public struct StarterRuntime: Sendable {
     public let logger: Logger
     /// The customer's database: `process_tracking` and the catalogue.
     public let source: PostgresClient
-    /// The customer's database again, only for reading in-tables (a COPY holds its connection).
-    public let reader: PostgresClient
+    /// The customer's database again, only for reading in-tables (a COPY holds its connection):
+    /// `source.readers` connections.
+    public let readers: [PostgresClient]
     /// The product's database: the journal.
     public let store: PostgresClient
     public let producer: KafkaProducer
@@ -31,7 +32,9 @@ public struct StarterRuntime: Sendable {
         // First, so that it connects to the broker while the databases are being prepared.
         let producer = try KafkaProducer(properties: try ProducerSettings.properties(for: configuration), logger: logger)
         let source = PostgresClient(conninfo: configuration.source.url, logger: logger)
-        let reader = PostgresClient(conninfo: configuration.source.url, logger: logger)
+        let readers = (0..<configuration.source.readers).map { _ in
+            PostgresClient(conninfo: configuration.source.url, logger: logger)
+        }
         let store = PostgresClient(conninfo: configuration.storeURL, logger: logger)
         let journal = Journal(client: store, schema: configuration.store.schema, logger: logger)
         let handshake = HandshakeTable(
@@ -44,17 +47,17 @@ public struct StarterRuntime: Sendable {
         try await handshake.installCompletionColumns()
         try await journalInstalled
         let starter = Starter(
-            configuration: configuration, tables: tables, reader: reader, handshake: handshake, journal: journal,
+            configuration: configuration, tables: tables, readers: readers, handshake: handshake, journal: journal,
             producer: producer, claimedBy: claimedBy, logger: logger)
         return StarterRuntime(
-            configuration: configuration, logger: logger, source: source, reader: reader, store: store,
+            configuration: configuration, logger: logger, source: source, readers: readers, store: store,
             producer: producer, handshake: handshake, journal: journal, starter: starter)
     }
 
     public func close() async {
         producer.close(flushTimeout: .seconds(5))
         await source.close()
-        await reader.close()
+        for reader in readers { await reader.close() }
         await store.close()
     }
 

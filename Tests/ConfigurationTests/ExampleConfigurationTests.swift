@@ -23,6 +23,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.kafka.partitions == 8)
         #expect(configuration.kafka.producer.isEmpty && configuration.kafka.consumer.isEmpty)
         #expect(configuration.consumer.lanes == 2 && configuration.consumer.batchSize == 5_000)
+        #expect(configuration.source.readers == 2)
         #expect(configuration.http.host == "127.0.0.1")
         #expect(configuration.http.port == 8080)
         #expect(configuration.http.token == "change-me")
@@ -118,7 +119,7 @@ struct ExampleConfigurationTests {
 
     @Test func everyKnobIsRead() throws {
         let text = yaml(
-            source: "{url: 'host=db dbname=c', schema: staging, trackingTable: tracking, readyStatus: LOADED}",
+            source: "{url: 'host=db dbname=c', schema: staging, trackingTable: tracking, readyStatus: LOADED, readers: 5}",
             mappingExtra: "systemBOs: [Department]\n  refusedBOs: []",
             """
             store: {kind: mongo, url: 'host=own', schema: own, mongoURL: 'mongodb://m:27017', mongoDatabase: boi}
@@ -141,6 +142,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.source.schema == "staging")
         #expect(configuration.source.trackingTable == "tracking")
         #expect(configuration.source.readyStatus == "LOADED")
+        #expect(configuration.source.readers == 5)
         #expect(configuration.store.kind == .mongo)
         #expect(configuration.storeURL == "host=own")
         #expect(configuration.store.schema == "own")

@@ -89,7 +89,7 @@ struct OptionErrorTests {
     static let unknownKeyCases: [ErrorCase] = [
         ErrorCase(text: yaml("scheduler:\n  pollIntervall: 5s"), key: "scheduler.pollIntervall", problem: "unknown key (known: pollInterval, window)"),
         ErrorCase(text: yaml("sorce: {url: x}"), key: "sorce", problem: "unknown key (known: source, store, kafka, consumer, http, scheduler, lease, monitor, mapping)"),
-        ErrorCase(text: yaml(source: "uri: x"), key: "source.uri", problem: "unknown key (known: url, schema, trackingTable, readyStatus)"),
+        ErrorCase(text: yaml(source: "uri: x"), key: "source.uri", problem: "unknown key (known: url, schema, trackingTable, readyStatus, readers)"),
         ErrorCase(text: yaml("kafka:\n  topics: {dlq: X}"), key: "kafka.topics.dlq", problem: "unknown key (known: inMigration, boi, deadLetter)"),
         ErrorCase(text: yaml("scheduler:\n  window: {from: '22:00', end: '06:00'}"), key: "scheduler.window.from", problem: "unknown key (known: start, end)"),
         ErrorCase(text: yaml("lease: {renew: 5s}"), key: "lease.renew", problem: "unknown key (known: duration, renewEvery)"),
@@ -117,6 +117,8 @@ struct OptionErrorTests {
         ErrorCase(text: yaml("http: {port: -1}"), key: "http.port", problem: "must be between 0 (any free port) and 65535, found -1"),
         ErrorCase(text: yaml("http: {port: 65536}"), key: "http.port", problem: "must be between 0 (any free port) and 65535, found 65536"),
         ErrorCase(text: yaml("http: {token: ''}"), key: "http.token", problem: "must not be empty"),
+        ErrorCase(text: yaml(source: "{url: x, readers: 0}"), key: "source.readers", problem: "must be from 1 to 16, found 0"),
+        ErrorCase(text: yaml(source: "{url: x, readers: 17}"), key: "source.readers", problem: "must be from 1 to 16, found 17"),
         ErrorCase(text: yaml("consumer: {lanes: 0}"), key: "consumer.lanes", problem: "must be from 1 to 16, found 0"),
         ErrorCase(text: yaml("consumer: {lanes: 17}"), key: "consumer.lanes", problem: "must be from 1 to 16, found 17"),
         ErrorCase(text: yaml("consumer: {batchSize: 0}"), key: "consumer.batchSize", problem: "must be at least 1, found 0"),

@@ -40,4 +40,14 @@ struct PartitionKeyTests {
         let plain = RecordQuery.copyStatement(for: table(uniqueKeys: []), schema: "src")
         #expect(plain.contains(#", '0', NULL FROM "src"."in_person" t"#))
     }
+
+    @Test func aShareIsTheRowsWhoseKeyHashesToIt() {
+        let whole = RecordQuery.copyStatement(for: table(uniqueKeys: [["iin"]]), schema: "src")
+        #expect(!whole.contains("WHERE"))
+        let share = RecordQuery.copyStatement(for: table(uniqueKeys: [["iin"]]), schema: "src", share: 1, of: 3)
+        #expect(
+            share.contains(
+                #"FROM "src"."in_person" t WHERE (hashtext(coalesce(t."iin"::text, t."external_id"::text, '')) & 2147483647) % 3 = 1)"#
+            ))
+    }
 }
