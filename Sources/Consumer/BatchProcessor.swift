@@ -155,7 +155,9 @@ struct BatchProcessor: Sendable {
         return decoded.count
     }
 
-    /// Reads and locks everything the batch's records touch: a handful of round trips.
+    /// Reads and locks everything the batch's records touch: a handful of round trips. First
+    /// what to lock, unlocked; then every instance in one statement, in id order; then the parked
+    /// references of the instances now held (the store's lock order, ``BOIStoreTransaction``).
     private func load(_ messages: [DecodedMessage], in transaction: any BOIStoreTransaction) throws -> WorkingSet {
         let records = messages.compactMap { message -> RecordMessage? in
             if case .record(let record, _) = message { return record }
@@ -164,22 +166,25 @@ struct BatchProcessor: Sendable {
         var set = WorkingSet()
         guard !records.isEmpty else { return set }
         let preload = assembler.preload(for: records)
-        let boiIDs = try transaction.boiIDs(for: preload.allKeys)
+        let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: Set(preload.recordKeys))
         // Only a BO that some reference points at can have references waiting for it.
         let targets = assembler.referenceTargets
-        let waiting = try transaction.parkedReferences(
-            waitingFor: preload.recordKeys.filter { targets.contains($0.bo) }.map { .object($0) })
-        var byUniqueKey: [BOIInstance] = []
+        let awaited = Set(preload.recordKeys.filter { targets.contains($0.bo) }.map { ParkedReference.Target.object($0) })
+        let sources = Set(try transaction.parkedReferences(waitingFor: Array(awaited)).map(\.source))
+        var owners: [BoiID] = []
         for (key, values) in preload.uniqueValues.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            byUniqueKey += try transaction.instances(bo: key.bo, uniqueKey: key.fields, values: values)
+            owners += try transaction.instanceIDs(bo: key.bo, uniqueKey: key.fields, values: values)
         }
-        let ids = Set(preload.recordKeys.compactMap { boiIDs[$0] }).union(waiting.map(\.source))
-            .subtracting(byUniqueKey.map(\.boiId))
+        let ids = Set(preload.recordKeys.compactMap { boiIDs[$0] }).union(sources).union(owners)
         let instances = try transaction.instances(ids.sorted())
+        // Read again under the sources' locks. A reference parked meanwhile for an instance this
+        // batch does not hold waits for the migration's reference check.
+        let waiting = try transaction.lockParkedReferences(of: sources.filter { instances[$0] != nil }.sorted())
+            .filter { awaited.contains($0.target) }
         let catalog = try transaction.catalogEntries(preload.catalogKeys)
         set.load(
-            boiIDs: boiIDs, instances: Array(instances.values) + byUniqueKey, parked: waiting,
-            uniqueKeys: assembler.uniqueKeys, catalog: catalog)
+            boiIDs: boiIDs, instances: Array(instances.values), parked: waiting, uniqueKeys: assembler.uniqueKeys,
+            catalog: catalog)
         return set
     }
 
@@ -188,8 +193,13 @@ struct BatchProcessor: Sendable {
     private func recheck(
         _ marker: RefCheckMarker, set: inout WorkingSet, in transaction: any BOIStoreTransaction
     ) throws -> [ParkedReference] {
-        let references = set.parkedReferences(
-            of: marker.migrationId, stored: try transaction.parkedReferences(of: marker.migrationId))
+        // In the store's lock order: the sources first, then their parked references.
+        let sources = Set(try transaction.parkedReferences(of: marker.migrationId).map(\.source))
+        let locked = try transaction.instances(sources.filter { set.instances[$0] == nil }.sorted())
+        let held = sources.filter { set.instances[$0] != nil || locked[$0] != nil }
+        let stored = try transaction.lockParkedReferences(of: held.sorted())
+            .filter { $0.migrationID == marker.migrationId }
+        let references = set.parkedReferences(of: marker.migrationId, stored: stored)
         var keys: [BOKey] = []
         var catalogKeys: [CatalogEntryKey] = []
         for reference in references {
@@ -199,10 +209,10 @@ struct BatchProcessor: Sendable {
             default: break
             }
         }
-        let sources = Set(references.map(\.source)).filter { set.instances[$0] == nil }
+        let unloaded = Set(references.map(\.source)).filter { set.instances[$0] == nil }
         set.load(
-            boiIDs: try transaction.boiIDs(for: Array(Set(keys)).sorted()),
-            instances: Array(try transaction.instances(sources.sorted()).values), parked: references,
+            boiIDs: try transaction.boiIDs(for: Array(Set(keys)).sorted(), lockingAliasesOf: []),
+            instances: Array(locked.values.filter { unloaded.contains($0.boiId) }), parked: references,
             uniqueKeys: assembler.uniqueKeys, catalog: try transaction.catalogEntries(catalogKeys))
         let dangling = assembler.recheck(references, marker: marker, in: &set)
         logger.info(

@@ -22,18 +22,23 @@ extension PostgresStoreTransaction {
 
     /// An externalId maps to the instance its record created, whose id is derived from it, unless
     /// `boi_map` holds an alias (a record merged into another instance): one statement reads the
-    /// aliases, locking them, and probes the derived ids of the other keys.
-    func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
+    /// aliases, locking those of `locked` keys, and probes the derived ids of the other keys.
+    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID] {
         let keys = Set(keys).sorted()
         guard !keys.isEmpty else { return [:] }
         let rows = try run(
             """
             WITH keys AS (
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k (bo, external_id, derived)
-            ), aliases AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS k (bo, external_id, derived, lock)
+            ), locked AS (
                 SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
-                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id
+                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id AND k.lock
                 ORDER BY m.bo, m.external_id FOR UPDATE OF m
+            ), aliases AS (
+                SELECT * FROM locked
+                UNION ALL
+                SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
+                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id AND NOT k.lock
             )
             SELECT bo, external_id, boi_id, true AS alias FROM aliases
             UNION ALL
@@ -44,6 +49,7 @@ extension PostgresStoreTransaction {
             [
                 PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId)),
                 PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
+                PostgresArray.text(keys.map { locked.contains($0) ? "t" : "f" }),
             ])
         keysRead.formUnion(keys)
         var ids: [BOKey: BoiID] = [:]
@@ -74,7 +80,7 @@ extension PostgresStoreTransaction {
 
     /// Compares `document->>'field'` text with the BO and fields as literals: exactly the
     /// expression and predicate of the partial unique index, so the lookup always uses it.
-    func instances(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BOIInstance] {
+    func instanceIDs(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BoiID] {
         guard !fields.isEmpty, !values.isEmpty else { return [] }
         if let bad = values.first(where: { $0.count != fields.count }) {
             throw PostgresStoreError(
@@ -87,12 +93,12 @@ extension PostgresStoreTransaction {
         let unique = Array(Set(values))
         let rows = try run(
             """
-            SELECT \(StoredRows.instanceColumns("i")) FROM \(tables.instance) i
+            SELECT i.boi_id FROM \(tables.instance) i
             WHERE i.bo = \(literal) AND (\(keys)) IN (SELECT * FROM unnest(\(arrays)))
-            ORDER BY i.boi_id FOR UPDATE
+            ORDER BY i.boi_id
             """,
             fields.indices.map { field in PostgresArray.text(unique.map { $0[field] }) })
-        return try rows.map(StoredRows.instance)
+        return rows.compactMap { $0["boi_id"].map(BoiID.init(rawValue:)) }
     }
 
     /// Each target kind has its own index; the `OR` lets the planner probe the right one per
@@ -122,9 +128,20 @@ extension PostgresStoreTransaction {
                 (t.kind = 'object' AND r.target_kind = 'object' AND r.target_bo = t.first
                     AND r.target_external_id = t.second)
                 OR (t.kind = 'catalog' AND r.catalog = t.first AND r.code = t.second)
-            ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE OF r
+            ORDER BY r.source_boi_id, r.field, r.position
             """,
             [PostgresArray.text(kinds), PostgresArray.text(firsts), PostgresArray.text(seconds)])
+        return try rows.map { try StoredRows.reference($0) }
+    }
+
+    func lockParkedReferences(of sources: [BoiID]) throws -> [ParkedReference] {
+        guard !sources.isEmpty else { return [] }
+        let rows = try run(
+            """
+            SELECT \(StoredRows.referenceColumns("r")) FROM \(tables.reference) r
+            WHERE r.source_boi_id = ANY($1::text[]) ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE
+            """,
+            [PostgresArray.text(Set(sources).sorted().map(\.rawValue))])
         return try rows.map { try StoredRows.reference($0) }
     }
 
@@ -154,7 +171,7 @@ extension PostgresStoreTransaction {
         let rows = try run(
             """
             SELECT \(StoredRows.referenceColumns("r")) FROM \(tables.reference) r
-            WHERE r.migration_id = $1 ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE
+            WHERE r.migration_id = $1 ORDER BY r.source_boi_id, r.field, r.position
             """,
             [migration.rawValue])
         return try rows.map { try StoredRows.reference($0) }

@@ -13,7 +13,7 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
     let tables: StoreTables
     private let conflicts: ConflictMapper
     private var isOpen = true
-    /// The keys ``boiIDs(for:)`` looked up, and those of them that `boi_map` holds an alias for:
+    /// The keys ``boiIDs(for:lockingAliasesOf:)`` looked up, and those of them that `boi_map` holds an alias for:
     /// a key mapped back to its own instance needs its alias deleted, a key looked up without
     /// one needs nothing written.
     var keysRead: Set<BOKey> = []

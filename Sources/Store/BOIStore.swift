@@ -64,27 +64,39 @@ extension BOIStore {
     }
 }
 
-/// One open transaction. Every read locks what it returns until the transaction ends, so two
-/// consumers never change the same instance from stale copies.
+/// One open transaction. Reads lock what they return until the transaction ends, so two
+/// consumers never change the same instance from stale copies, unless they say they do not.
+///
+/// Lock order: a batch reads what it needs without locks, then locks every instance it touches in
+/// one statement, in id order, and only then the parked references of those instances. Parked
+/// references change only under their source instance's lock; a batch that locked them before
+/// the instance, while another held the instance and deleted them, deadlocked the two.
 public protocol BOIStoreTransaction {
     /// The next offset to process per partition, as committed by the last batch (nil: none yet).
     func positions(group: String, topic: String, partitions: [Int32]) throws -> [Int32: Int64]
 
-    /// The instances that externalIds map to (the seed's BoiInMigrationRef).
-    func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID]
+    /// The instances that externalIds map to (the seed's BoiInMigrationRef). The aliases of
+    /// `locked` keys are locked: those of the batch's own records; a key only referenced is read.
+    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID]
 
     func instances(_ ids: [BoiID]) throws -> [BoiID: BOIInstance]
 
-    /// Instances of `bo` whose unique key `fields` has one of `values` (each in field order).
-    func instances(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BOIInstance]
+    /// The ids of the instances of `bo` whose unique key `fields` has one of `values` (each in
+    /// field order). Not locked: the batch locks them with the rest.
+    func instanceIDs(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BoiID]
 
-    /// Parked references waiting for any of these targets.
+    /// Parked references waiting for any of these targets. Not locked: see
+    /// ``lockParkedReferences(of:)``.
     func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference]
+
+    /// Every parked reference of these source instances, locked. The batch holds the sources'
+    /// locks, so what it reads is what it may change.
+    func lockParkedReferences(of sources: [BoiID]) throws -> [ParkedReference]
 
     /// How many parked references wait for each of these business objects (absent: none).
     /// Not locked: it only sizes the work of a batch.
     func parkedReferenceCounts(waitingFor keys: [BOKey]) throws -> [BOKey: Int]
-    /// Parked references that records of this migration left.
+    /// Parked references that records of this migration left. Not locked.
     func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
 
     /// Catalog entry ids by catalog and code.
@@ -103,3 +115,10 @@ public protocol BOIStoreTransaction {
 
 /// A catalog entry as a CO field names it (the domain's type, under the name the store uses).
 public typealias CatalogKey = CatalogEntryKey
+
+extension BOIStoreTransaction {
+    /// ``boiIDs(for:lockingAliasesOf:)``, locking the aliases of every key.
+    public func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
+        try boiIDs(for: keys, lockingAliasesOf: Set(keys))
+    }
+}

@@ -100,6 +100,48 @@ struct ConcurrencyTests {
         }
     }
 
+    /// The lock order of a batch: parked references are read without waiting for the consumer
+    /// that holds their source instance, and locked only once the source is: then the holder's
+    /// change is what the second reader sees.
+    @Test func parkedReferencesAreLockedAfterTheirSource() async throws {
+        try await StoreFixture.with { fixture in
+            let contract = Sample.contract("C-1", number: "N-1", year: 2024)
+            let reference = ParkedReference(
+                source: contract.boiId, field: "person", position: nil, target: .object(Sample.key("Person", "P-9")),
+                migrationID: Sample.migration)
+            var setup = Sample.creating([contract])
+            setup.parked = [reference]
+            try await fixture.apply(setup)
+            let (other, otherClient) = fixture.secondStore()
+            let clock = ContinuousClock()
+
+            let holder = Task {
+                try await fixture.store.transaction { transaction in
+                    _ = try transaction.instances([contract.boiId])
+                    var changes = StoreChanges()
+                    changes.unparked = [reference.slot]
+                    _ = try transaction.apply(changes)
+                    Thread.sleep(forTimeInterval: 0.6)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let started = clock.now
+            let (seen, readAt, locked) = try await other.transaction { transaction in
+                let seen = try transaction.parkedReferences(waitingFor: [reference.target])
+                let readAt = clock.now
+                _ = try transaction.instances([contract.boiId])
+                return (seen, readAt, try transaction.lockParkedReferences(of: [contract.boiId]))
+            }
+            let waited = clock.now - started
+            try await holder.value
+            await otherClient.close()
+            #expect(seen == [reference])
+            #expect(readAt - started < .milliseconds(250))
+            #expect(waited >= .milliseconds(250))
+            #expect(locked.isEmpty)
+        }
+    }
+
     /// Two consumers locking the same two instances in opposite orders: the server picks one as
     /// the deadlock victim, which comes back as a conflict to retry, and the other commits.
     @Test func deadlockIsARetryableConflict() async throws {

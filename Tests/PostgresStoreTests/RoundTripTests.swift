@@ -68,6 +68,9 @@ struct RoundTripTests {
                 ])
                 #expect(Set(both) == [waitingForHead, waitingForMember, waitingForStatus])
                 #expect(Set(try transaction.parkedReferences(of: Sample.migration)) == Set(both))
+                let sources = Set(both.map(\.source))
+                #expect(Set(try transaction.lockParkedReferences(of: Array(sources))) == Set(both))
+                #expect(try transaction.lockParkedReferences(of: [BoiID(rawValue: "boi-none")]).isEmpty)
                 #expect(try transaction.parkedReferences(of: MigrationID(rawValue: "other")).isEmpty)
 
                 let entries = try transaction.catalogEntries([
@@ -157,8 +160,9 @@ struct RoundTripTests {
             let outboxID = try await fixture.store.transaction { transaction -> Int64? in
                 #expect(try transaction.boiIDs(for: []).isEmpty)
                 #expect(try transaction.instances([]).isEmpty)
-                #expect(try transaction.instances(bo: "Person", uniqueKey: ["iin"], values: []).isEmpty)
+                #expect(try transaction.instanceIDs(bo: "Person", uniqueKey: ["iin"], values: []).isEmpty)
                 #expect(try transaction.parkedReferences(waitingFor: []).isEmpty)
+                #expect(try transaction.lockParkedReferences(of: []).isEmpty)
                 #expect(try transaction.catalogEntries([]).isEmpty)
                 #expect(try transaction.positions(group: "g", topic: "t", partitions: []).isEmpty)
                 return try transaction.apply(StoreChanges())

@@ -64,14 +64,14 @@ struct UniqueKeyTests {
             try await fixture.store.transaction { transaction in
                 let values = [first, third].compactMap { $0.uniqueValues(["number", "year"]) }
                 #expect(values == [["N-1", "2024"], ["N-1", "2025"]])
-                let found = try transaction.instances(
+                let found = try transaction.instanceIDs(
                     bo: "Contract", uniqueKey: ["number", "year"], values: values + [["N-9", "2024"], values[0]])
-                #expect(found == [first, third].sorted { $0.boiId < $1.boiId })
-                let people = try transaction.instances(bo: "Person", uniqueKey: ["iin"], values: [["111"], ["222"]])
-                #expect(people.map(\.externalId) == ["P-1"])
-                #expect(try transaction.instances(bo: "Department", uniqueKey: ["iin"], values: [["111"]]).isEmpty)
+                #expect(found == [first, third].map(\.boiId).sorted())
+                let people = try transaction.instanceIDs(bo: "Person", uniqueKey: ["iin"], values: [["111"], ["222"]])
+                #expect(people == [Sample.person("P-1", iin: "111").boiId])
+                #expect(try transaction.instanceIDs(bo: "Department", uniqueKey: ["iin"], values: [["111"]]).isEmpty)
                 #expect(throws: PostgresStoreError.self) {
-                    try transaction.instances(bo: "Contract", uniqueKey: ["number", "year"], values: [["N-1"]])
+                    try transaction.instanceIDs(bo: "Contract", uniqueKey: ["number", "year"], values: [["N-1"]])
                 }
             }
         }
