@@ -209,10 +209,9 @@ struct BatchProcessor: Sendable {
             default: break
             }
         }
-        let unloaded = Set(references.map(\.source)).filter { set.instances[$0] == nil }
         set.load(
             boiIDs: try transaction.boiIDs(for: Array(Set(keys)).sorted(), lockingAliasesOf: []),
-            instances: Array(locked.values.filter { unloaded.contains($0.boiId) }), parked: references,
+            instances: Array(locked.values), parked: references,
             uniqueKeys: assembler.uniqueKeys, catalog: try transaction.catalogEntries(catalogKeys))
         let dangling = assembler.recheck(references, marker: marker, in: &set)
         logger.info(

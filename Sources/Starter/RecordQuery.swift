@@ -52,7 +52,7 @@ enum RecordQuery {
             """
     }
 
-    /// The unique-key column of ``copyStatement(for:schema:)``, NULL when a value is: a key of
+    /// The unique-key column of ``copyStatement(for:schema:share:of:)``, NULL when a value is: a key of
     /// one column as its text (a quarter of a second per million rows cheaper than an array), a
     /// key of several as a JSON array of their values.
     static func uniqueKeyColumn(of table: InTable) -> String {

@@ -115,10 +115,3 @@ public protocol BOIStoreTransaction {
 
 /// A catalog entry as a CO field names it (the domain's type, under the name the store uses).
 public typealias CatalogKey = CatalogEntryKey
-
-extension BOIStoreTransaction {
-    /// ``boiIDs(for:lockingAliasesOf:)``, locking the aliases of every key.
-    public func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
-        try boiIDs(for: keys, lockingAliasesOf: Set(keys))
-    }
-}

@@ -112,3 +112,11 @@ enum Sample {
         return changes
     }
 }
+
+extension BOIStoreTransaction {
+    /// ``boiIDs(for:lockingAliasesOf:)``, locking the aliases of every key, as a batch does for
+    /// its own records.
+    func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
+        try boiIDs(for: keys, lockingAliasesOf: Set(keys))
+    }
+}
