@@ -81,7 +81,8 @@ struct BatchProcessor: Sendable {
         var decoded = freshIndices.map { all[$0] }
         // The messages this transaction takes: all, or those before the first fresh one it leaves.
         var taken = batch.count
-        let limit = try resolvingLimit(decoded, in: transaction)
+        let waiting = try parkedReferences(waitingFor: decoded, in: transaction)
+        let limit = resolvingLimit(decoded, waiting: waiting)
         if limit < decoded.count {
             decoded.removeSubrange(limit...)
             taken = freshIndices[limit]
@@ -101,7 +102,7 @@ struct BatchProcessor: Sendable {
             guard fresh else { continue }
             moves[message.partition] = (stored[message.partition], ends[message.partition] ?? message.offset + 1)
         }
-        var set = try load(decoded, in: transaction)
+        var set = try load(decoded, waiting: waiting, in: transaction)
         var changes = StoreChanges()
         for message in decoded {
             switch message {
@@ -135,20 +136,36 @@ struct BatchProcessor: Sendable {
             stats: changes.stats)
     }
 
+    /// The parked references waiting for the decoded records, read once and unlocked: they size
+    /// the transaction (``resolvingLimit(_:waiting:)``) and name the instances it locks
+    /// (``load(_:waiting:in:)``). Only a BO that some reference points at can have references
+    /// waiting for it.
+    private func parkedReferences(
+        waitingFor decoded: [DecodedMessage], in transaction: any BOIStoreTransaction
+    ) throws -> [ParkedReference] {
+        let targets = assembler.referenceTargets
+        var awaited = Set<ParkedReference.Target>()
+        for message in decoded {
+            guard case .record(let record, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
+            else { continue }
+            awaited.insert(.object(key))
+        }
+        guard !awaited.isEmpty else { return [] }
+        return try transaction.parkedReferences(waitingFor: Array(awaited))
+    }
+
     /// How many of the decoded messages one transaction takes: all, unless the parked
     /// references waiting for their records pass ``maxResolutions``; then those before the
     /// record that passes it (at least one).
-    private func resolvingLimit(_ decoded: [DecodedMessage], in transaction: any BOIStoreTransaction) throws -> Int {
-        let targets = assembler.referenceTargets
-        let keys = decoded.enumerated().compactMap { index, message -> (index: Int, key: BOKey)? in
-            guard case .record(let record, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
-            else { return nil }
-            return (index, key)
+    private func resolvingLimit(_ decoded: [DecodedMessage], waiting: [ParkedReference]) -> Int {
+        var counts: [BOKey: Int] = [:]
+        for reference in waiting {
+            if case .object(let key) = reference.target { counts[key, default: 0] += 1 }
         }
-        guard !keys.isEmpty else { return decoded.count }
-        let counts = try transaction.parkedReferenceCounts(waitingFor: keys.map(\.key))
+        guard !counts.isEmpty else { return decoded.count }
         var total = 0
-        for (index, key) in keys {
+        for (index, message) in decoded.enumerated() {
+            guard case .record(let record, _) = message, let key = assembler.key(of: record) else { continue }
             total += counts[key] ?? 0
             if total > maxResolutions { return max(index, 1) }
         }
@@ -158,7 +175,11 @@ struct BatchProcessor: Sendable {
     /// Reads and locks everything the batch's records touch: a handful of round trips. First
     /// what to lock, unlocked; then every instance in one statement, in id order; then the parked
     /// references of the instances now held (the store's lock order, ``BOIStoreTransaction``).
-    private func load(_ messages: [DecodedMessage], in transaction: any BOIStoreTransaction) throws -> WorkingSet {
+    /// - Parameter waiting: parked references waiting for any of the batch's records (and perhaps
+    ///   for records it left to the next transaction).
+    private func load(
+        _ messages: [DecodedMessage], waiting unlocked: [ParkedReference], in transaction: any BOIStoreTransaction
+    ) throws -> WorkingSet {
         let records = messages.compactMap { message -> RecordMessage? in
             if case .record(let record, _) = message { return record }
             return nil
@@ -167,10 +188,8 @@ struct BatchProcessor: Sendable {
         guard !records.isEmpty else { return set }
         let preload = assembler.preload(for: records)
         let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: Set(preload.recordKeys))
-        // Only a BO that some reference points at can have references waiting for it.
-        let targets = assembler.referenceTargets
-        let awaited = Set(preload.recordKeys.filter { targets.contains($0.bo) }.map { ParkedReference.Target.object($0) })
-        let sources = Set(try transaction.parkedReferences(waitingFor: Array(awaited)).map(\.source))
+        let awaited = Set(preload.recordKeys.map { ParkedReference.Target.object($0) })
+        let sources = Set(unlocked.filter { awaited.contains($0.target) }.map(\.source))
         var owners: [BoiID] = []
         for (key, values) in preload.uniqueValues.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             owners += try transaction.instanceIDs(bo: key.bo, uniqueKey: key.fields, values: values)

@@ -93,9 +93,6 @@ public protocol BOIStoreTransaction {
     /// locks, so what it reads is what it may change.
     func lockParkedReferences(of sources: [BoiID]) throws -> [ParkedReference]
 
-    /// How many parked references wait for each of these business objects (absent: none).
-    /// Not locked: it only sizes the work of a batch.
-    func parkedReferenceCounts(waitingFor keys: [BOKey]) throws -> [BOKey: Int]
     /// Parked references that records of this migration left. Not locked.
     func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
 
