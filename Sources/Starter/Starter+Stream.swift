@@ -81,37 +81,51 @@ extension Starter {
         let id = claim.migrationID
         let tag = Self.makeTag()
         defer { producer.forget(tag: tag) }
+        // Every table, every share and every count in one view of the source (``SourceSnapshot``).
+        let snapshot = try await SourceSnapshot.export(for: id, conninfo: configuration.source.url, logger: logger)
         var sent = 0
-        for (index, table) in tables.enumerated() {
-            let refused = configuration.mapping.isRefused(table.mapping.bo)
-            let total = try await readers[0].execute(RecordQuery.count(for: table, schema: configuration.source.schema))
-                .first?.int64("n") ?? 0
-            progress.update(index) { $0.rowsTotal = total }
-            try await journal.tableStarted(id, table: table.name, rowsTotal: total)
-            let final: TableProgress
-            if refused {
-                final = try await refuse(table, index: index, claim: claim, progress: progress, control: control)
-            } else {
-                final = try await send(table, index: index, claim: claim, tag: tag, progress: progress, control: control)
-                sent += Int(final.rowsStreamed)
+        do {
+            for (index, table) in tables.enumerated() {
+                let refused = configuration.mapping.isRefused(table.mapping.bo)
+                let count = RecordQuery.count(for: table, schema: configuration.source.schema)
+                let total = try await readers[0].withConnection { connection in
+                    try snapshot.read(on: connection) { try $0.execute(count).first?.int64("n") ?? 0 }
+                }
+                progress.update(index) { $0.rowsTotal = total }
+                try await journal.tableStarted(id, table: table.name, rowsTotal: total)
+                let final: TableProgress
+                if refused {
+                    final = try await refuse(
+                        table, index: index, claim: claim, snapshot: snapshot, progress: progress, control: control)
+                } else {
+                    final = try await send(
+                        table, index: index, claim: claim, tag: tag, snapshot: snapshot, progress: progress,
+                        control: control)
+                    sent += Int(final.rowsStreamed)
+                }
+                try await journal.tableFinished(id, final, status: refused ? .refused : .streamed)
+                StarterMetrics.tableFinished(bo: table.mapping.bo, final)
             }
-            try await journal.tableFinished(id, final, status: refused ? .refused : .streamed)
-            StarterMetrics.tableFinished(bo: table.mapping.bo, final)
+        } catch {
+            await snapshot.close()
+            throw error
         }
+        await snapshot.close()
         let timeout = configuration.kafka.deliveryTimeout.duration + .seconds(30)
         try await awaitDelivery(tag: tag, expected: sent, timeout: timeout, id: id, what: "records")
         let markers = try await sendMarkers(claim, records: Int64(sent), timeout: timeout)
-        let snapshot = progress.snapshot
+        let final = progress.snapshot
         return StreamReport(
-            migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, tables: snapshot,
-            recordsStreamed: Int64(sent), recordsRejected: snapshot.reduce(0) { $0 + $1.rowsRejected },
+            migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, tables: final,
+            recordsStreamed: Int64(sent), recordsRejected: final.reduce(0) { $0 + $1.rowsRejected },
             markers: markers, seconds: (ContinuousClock.now - started).seconds)
     }
 
     /// Reads one in-table and hands every record to the producer: one COPY per reader, each over
-    /// its share of the rows, at once. The first that fails stops the others.
+    /// its share of the rows, at once, all in `snapshot`. The first that fails stops the others.
     private func send(
-        _ table: InTable, index: Int, claim: Claim, tag: UInt64, progress: StreamProgress, control: StreamControl
+        _ table: InTable, index: Int, claim: Claim, tag: UInt64, snapshot: SourceSnapshot, progress: StreamProgress,
+        control: StreamControl
     ) async throws -> TableProgress {
         let readers = self.readers
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -119,7 +133,7 @@ extension Starter {
                 group.addTask {
                     try await self.send(
                         table, share: share, of: readers.count, reader: reader, index: index, claim: claim, tag: tag,
-                        progress: progress, control: control)
+                        snapshot: snapshot, progress: progress, control: control)
                 }
             }
             while try await group.next() != nil {}
@@ -130,7 +144,7 @@ extension Starter {
     /// Reads one share of an in-table through COPY and hands every record to the producer.
     private func send(
         _ table: InTable, share: Int, of shares: Int, reader: PostgresClient, index: Int, claim: Claim, tag: UInt64,
-        progress: StreamProgress, control: StreamControl
+        snapshot: SourceSnapshot, progress: StreamProgress, control: StreamControl
     ) async throws {
         let statement = RecordQuery.copyStatement(
             for: table, schema: configuration.source.schema, share: share, of: shares)
@@ -157,17 +171,19 @@ extension Starter {
                     pending = (0, 0)
                 }
                 do {
-                    try connection.copyOut(statement) { row in
-                        guard let json = row[1] else { return }
-                        encoder.encode(
-                            externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
-                            value: &value, key: &key)
-                        try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
-                        pending.rows += 1
-                        if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
-                        if pending.rows == 4096 {
-                            flush()
-                            if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
+                    _ = try snapshot.read(on: connection) { connection in
+                        try connection.copyOut(statement) { row in
+                            guard let json = row[1] else { return }
+                            encoder.encode(
+                                externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
+                                value: &value, key: &key)
+                            try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
+                            pending.rows += 1
+                            if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
+                            if pending.rows == 4096 {
+                                flush()
+                                if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
+                            }
                         }
                     }
                     flush()
@@ -183,14 +199,17 @@ extension Starter {
 
     /// A refused BO (Company): its records are never streamed; each is reported in the journal.
     private func refuse(
-        _ table: InTable, index: Int, claim: Claim, progress: StreamProgress, control: StreamControl
+        _ table: InTable, index: Int, claim: Claim, snapshot: SourceSnapshot, progress: StreamProgress,
+        control: StreamControl
     ) async throws -> TableProgress {
         let statement = RecordQuery.externalIds(for: table, schema: configuration.source.schema)
         let limit = Self.refusedErrorLimit
         let (count, externalIds) = try await readers[0].withConnection { connection in
             var externalIds: [String?] = []
-            let count = try connection.copyOut(statement) { row in
-                if externalIds.count < limit { externalIds.append(row[0].map { String(decoding: $0, as: UTF8.self) }) }
+            let count = try snapshot.read(on: connection) { connection in
+                try connection.copyOut(statement) { row in
+                    if externalIds.count < limit { externalIds.append(row[0].map { String(decoding: $0, as: UTF8.self) }) }
+                }
             }
             return (Int64(count), externalIds)
         }
