@@ -144,25 +144,24 @@ struct BatchProcessor: Sendable {
         waitingFor decoded: [DecodedMessage], in transaction: any BOIStoreTransaction
     ) throws -> [ParkedReference] {
         let targets = assembler.referenceTargets
-        var awaited = Set<ParkedReference.Target>()
-        for message in decoded {
+        let awaited = decoded.compactMap { message -> ParkedReference.Target? in
             guard case .record(let record, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
-            else { continue }
-            awaited.insert(.object(key))
+            else { return nil }
+            return .object(key)
         }
         guard !awaited.isEmpty else { return [] }
-        return try transaction.parkedReferences(waitingFor: Array(awaited))
+        return try transaction.parkedReferences(waitingFor: awaited)
     }
 
     /// How many of the decoded messages one transaction takes: all, unless the parked
     /// references waiting for their records pass ``maxResolutions``; then those before the
     /// record that passes it (at least one).
     private func resolvingLimit(_ decoded: [DecodedMessage], waiting: [ParkedReference]) -> Int {
+        guard waiting.count > maxResolutions else { return decoded.count }
         var counts: [BOKey: Int] = [:]
         for reference in waiting {
             if case .object(let key) = reference.target { counts[key, default: 0] += 1 }
         }
-        guard !counts.isEmpty else { return decoded.count }
         var total = 0
         for (index, message) in decoded.enumerated() {
             guard case .record(let record, _) = message, let key = assembler.key(of: record) else { continue }

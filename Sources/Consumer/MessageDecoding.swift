@@ -3,8 +3,11 @@ import Foundation
 import Kafka
 
 /// A message of `IN_MIGRATION`, decoded, or refused with the reason.
+///
+/// A record is boxed (`indirect`): a batch's messages are copied from array to array on their
+/// way to the assembler, and unboxed each copy retained and released all eight of its fields.
 enum DecodedMessage: Sendable {
-    case record(RecordMessage, raw: [UInt8])
+    indirect case record(RecordMessage, raw: [UInt8])
     case marker(RefCheckMarker)
     case malformed(Rejection)
 

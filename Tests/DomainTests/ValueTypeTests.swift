@@ -9,7 +9,10 @@ struct ValueTypeTests {
         #expect(OperDate(rawValue: text)?.rawValue == text)
     }
 
-    @Test(arguments: ["2026-13-01", "2026-02-29", "1900-02-29", "2026-04-31", "26-01-01", "2026-1-01", "", "2026-01-01T00:00"])
+    @Test(arguments: [
+        "2026-13-01", "2026-02-29", "1900-02-29", "2026-04-31", "26-01-01", "2026-1-01", "", "2026-01-01T00:00",
+        "2026-00-10", "2026-01-00", "+026-01-01", "2026-0a-01", "2026/01/01", "２０２６-01-01",
+    ])
     func rejectsAnythingElse(_ text: String) {
         #expect(OperDate(rawValue: text) == nil)
     }
