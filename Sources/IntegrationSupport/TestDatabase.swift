@@ -35,6 +35,24 @@ public struct TestDatabase: Sendable {
         return TestDatabase(name: String(name), url: url, adminURL: adminURL)
     }
 
+    /// Runs `body` on a fresh database and drops it afterwards, whether `body` returned or threw.
+    /// The drop ends any connection still open to it, so `body` need not close its clients on
+    /// the way out of an error.
+    public static func with<T>(
+        logger: Logger = Logger(label: "test"), _ body: (TestDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await create(logger: logger)
+        let value: T
+        do {
+            value = try await body(database)
+        } catch {
+            await database.drop(logger: logger)
+            throw error
+        }
+        await database.drop(logger: logger)
+        return value
+    }
+
     /// Drops the database, ending any connection still open to it.
     public func drop(logger: Logger = Logger(label: "test")) async {
         let admin = PostgresClient(conninfo: adminURL, logger: logger)

@@ -30,7 +30,8 @@ struct SourceSnapshot: Sendable {
                 return try connection.execute("SELECT pg_export_snapshot() AS id").first?["id"]
             }
             guard let id else {
-                throw StarterError(.sourceFailed, migrationID: migration, message: "pg_export_snapshot() returned no snapshot")
+                throw StarterError(
+                    .sourceFailed, migrationID: migration, message: "pg_export_snapshot() returned no snapshot")
             }
             return SourceSnapshot(id: id, exporter: exporter)
         } catch {

@@ -170,26 +170,22 @@ extension Starter {
                     }
                     pending = (0, 0)
                 }
-                do {
-                    _ = try snapshot.read(on: connection) { connection in
-                        try connection.copyOut(statement) { row in
-                            guard let json = row[1] else { return }
-                            encoder.encode(
-                                externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
-                                value: &value, key: &key)
-                            try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
-                            pending.rows += 1
-                            if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
-                            if pending.rows == 4096 {
-                                flush()
-                                if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
-                            }
+                // What was sent counts, however the COPY ends.
+                defer { flush() }
+                _ = try snapshot.read(on: connection) { connection in
+                    try connection.copyOut(statement) { row in
+                        guard let json = row[1] else { return }
+                        encoder.encode(
+                            externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
+                            value: &value, key: &key)
+                        try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
+                        pending.rows += 1
+                        if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
+                        if pending.rows == 4096 {
+                            flush()
+                            if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
                         }
                     }
-                    flush()
-                } catch {
-                    flush()
-                    throw error
                 }
             }
         } onCancel: {

@@ -23,14 +23,7 @@ struct DashboardTests {
             Chromium.find(),
             "Chromium is not installed: the dashboard test needs it (Debian package `chromium`; scripts/install-deps installs it)"
         )
-        let database = try await TestDatabase.create()
-        do {
-            try await check(with: chromium, database: database)
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
+        try await TestDatabase.with { database in try await check(with: chromium, database: database) }
     }
 
     private func check(with chromium: Chromium, database: TestDatabase) async throws {

@@ -8,23 +8,17 @@ import Testing
 struct DemoSummaryTests {
     @Test(.timeLimit(.minutes(3)))
     func theLastLineCountsWhatTheDemoDataHolds() async throws {
-        let database = try await TestDatabase.create()
-        let result: CLIProcess.Result
-        let moments: [String?]
-        do {
-            result = try CLIProcess.run(
+        let (result, moments) = try await TestDatabase.with { database in
+            let result = try CLIProcess.run(
                 ["demo", "--config", TestConfiguration.exampleFile, "--log-level", "error"],
                 environment: ["INMIGRATION_SOURCE_URL": database.url, "INMIGRATION_STORE_URL": database.url])
             let client = PostgresClient(conninfo: database.url, logger: Logger(label: "test.demo"))
-            moments = try await client.execute(
+            let moments = try await client.execute(
                 "SELECT safe_to_clear_at::text AS at FROM process_tracking ORDER BY oper_date"
             ).map { $0["at"] }
             await client.close()
-        } catch {
-            await database.drop()
-            throw error
+            return (result, moments)
         }
-        await database.drop()
         #expect(result.status == 0, "demo failed: \(result.stderr)")
         let last = try #require(result.stdout.split(separator: "\n").last)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])

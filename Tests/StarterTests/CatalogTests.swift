@@ -10,20 +10,14 @@ import Testing
 @Suite("The mapping checked against the source database", .serialized, .enabled(if: TestDatabase.isAvailable))
 struct CatalogTests {
     private func discover(_ adjust: @escaping (inout InMigrationConfiguration) -> Void) async throws {
-        let database = try await TestDatabase.create()
-        let source = SampleSource(url: database.url)
-        do {
+        try await TestDatabase.with { database in
+            let source = SampleSource(url: database.url)
             try await source.createTables()
             let configuration = try TestConfiguration.make(
                 databaseURL: database.url, bootstrapServers: "127.0.0.1:1", adjust: adjust)
             _ = try await InTableCatalog.discover(configuration: configuration, client: source.client)
-        } catch {
             await source.close()
-            await database.drop()
-            throw error
         }
-        await source.close()
-        await database.drop()
     }
 
     private func expectError(

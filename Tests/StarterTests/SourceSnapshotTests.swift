@@ -11,19 +11,13 @@ struct SourceSnapshotTests {
     private static let logger = Logger(label: "test")
 
     private func withTable(_ body: (_ url: String, _ writer: PostgresClient) async throws -> Void) async throws {
-        let database = try await TestDatabase.create()
-        let writer = PostgresClient(conninfo: database.url, logger: Self.logger)
-        do {
+        try await TestDatabase.with { database in
+            let writer = PostgresClient(conninfo: database.url, logger: Self.logger)
             try await writer.execute("CREATE TABLE in_thing (external_id text PRIMARY KEY, code text)")
             try await writer.execute("INSERT INTO in_thing VALUES ('T-1', 'a'), ('T-2', 'b')")
             try await body(database.url, writer)
-        } catch {
             await writer.close()
-            await database.drop()
-            throw error
         }
-        await writer.close()
-        await database.drop()
     }
 
     private func rows(_ reader: PostgresClient, in snapshot: SourceSnapshot? = nil) async throws -> [String] {
