@@ -21,7 +21,7 @@ enum RecordQuery {
         let source = qualified(schema, table.name)
         let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
         var joins = ""
-        var objectFields: [String] = []
+        var members: [String] = []
         var counts: [String] = []
         for (index, child) in table.mapping.children.enumerated() {
             let alias = "ch\(index)"
@@ -30,15 +30,18 @@ enum RecordQuery {
             let condition =
                 linkType == table.type(of: table.mapping.externalId)
                 ? "\(link) = \(externalId)" : "\(link)::text = \(externalId)::text"
+            // Each child row is rendered once and sorted and joined as text: `json_agg(c ORDER BY
+            // row_to_json(c)::text)` rendered it twice, and cost a fifth more per million records.
             joins += """
-                 LEFT JOIN LATERAL (SELECT coalesce(json_agg(c ORDER BY row_to_json(c)::text), '[]'::json) AS rows, \
+                 LEFT JOIN LATERAL (SELECT '[' || coalesce(string_agg(s.row, ',' ORDER BY s.row), '') || ']' AS rows, \
                 count(*) AS n \
-                FROM \(qualified(schema, child.table)) c WHERE \(condition)) \(alias) ON true
+                FROM (SELECT row_to_json(c)::text AS row FROM \(qualified(schema, child.table)) c WHERE \(condition)) s) \
+                \(alias) ON true
                 """
-            objectFields.append("\(PostgresConnection.quoteLiteral(child.field)), \(alias).rows")
+            members.append("\(PostgresConnection.quoteLiteral(JSONText.string(child.field) + ":")) || \(alias).rows")
             counts.append("\(alias).n")
         }
-        let children = objectFields.isEmpty ? "NULL" : "json_build_object(\(objectFields.joined(separator: ", ")))::text"
+        let children = members.isEmpty ? "NULL" : "'{' || \(members.joined(separator: " || ',' || ")) || '}'"
         let childCount = counts.isEmpty ? "'0'" : "(\(counts.joined(separator: " + ")))::text"
         let uniqueKey = uniqueKeyColumn(of: table)
         // Every row in exactly one share: a NULL key hashes as the empty text.

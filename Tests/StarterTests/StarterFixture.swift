@@ -31,13 +31,16 @@ struct StarterFixture {
     }
 
     /// Runs `body` in a fresh fixture with a started runtime, and tears both down whatever happens.
+    /// - Parameter prepare: runs before the runtime starts (and discovers the in-tables).
     static func with(
         partitions: Int32 = 4, adjust: (inout InMigrationConfiguration) -> Void = { _ in },
+        prepare: (StarterFixture) async throws -> Void = { _ in },
         _ body: (StarterFixture, StarterRuntime) async throws -> Void
     ) async throws {
         let fixture = try await make(partitions: partitions, adjust: adjust)
         let runtime: StarterRuntime
         do {
+            try await prepare(fixture)
             runtime = try await fixture.runtime()
         } catch {
             await fixture.tearDown()

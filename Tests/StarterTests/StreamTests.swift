@@ -157,6 +157,44 @@ struct StreamTests {
         }
     }
 
+    /// Each child mapping's rows under its field (a name JSON must escape), sorted by their JSON
+    /// text whatever order they were inserted in, and an empty array for a record without any.
+    @Test(.timeLimit(.minutes(1)))
+    func childRowsComeSortedUnderTheirField() async throws {
+        let notes = #"notes "quoted" \ é"#
+        let addNotes: (inout InMigrationConfiguration) -> Void = { configuration in
+            let person = configuration.mapping.tables.firstIndex { $0.table == "in_person" }!
+            configuration.mapping.tables[person].children.append(
+                ChildTableMapping(table: "in_person_note", link: "person_external_id", field: notes))
+        }
+        let createNotes: (StarterFixture) async throws -> Void = { fixture in
+            try await fixture.source.client.execute("CREATE TABLE in_person_note (person_external_id text, body text)")
+            try await fixture.source.client.execute(
+                "INSERT INTO in_person_note VALUES ('P-1', 'zeta'), ('P-1', 'alpha'), ('P-3', 'only'), ('P-404', 'orphan')")
+        }
+        try await StarterFixture.with(partitions: 2, adjust: addNotes, prepare: createNotes) { fixture, runtime in
+            try await fixture.source.generate(people: 3)
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            let journal = try #require(try await runtime.journal.report(report.migrationID))
+            // Two phones each, and the three notes of people in the table.
+            #expect(journal.tables.first { $0.table == "in_person" }?.childRows == 9)
+            var people: [String: RecordMessage] = [:]
+            for (_, decoded) in try fixture.messages(of: report.migrationID) {
+                if case .record(let record) = decoded, record.bo == "Person" { people[record.externalId ?? ""] = record }
+            }
+            func note(_ person: String, _ body: String) -> JSONValue {
+                .object(["person_external_id": .string(person), "body": .string(body)])
+            }
+            #expect(people["P-1"]?.children?[notes] == [note("P-1", "alpha"), note("P-1", "zeta")])
+            #expect(people["P-2"]?.children?[notes] == [])
+            #expect(people["P-3"]?.children?[notes] == [note("P-3", "only")])
+            #expect(people["P-1"]?.children.map { Set($0.keys) } == ["phones", notes])
+            let phones = try #require(people["P-2"]?.children?["phones"])
+            #expect(phones.compactMap { $0["kind"]?.stringValue } == ["mobile", "work"])
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func companyRecordsAreRefusedWithAnError() async throws {
         try await StarterFixture.with(partitions: 1) { fixture, runtime in
