@@ -1,6 +1,6 @@
 /// A record's values, sorted by what the mapping says they are.
 struct RecordFields {
-    /// Plain fields and child rows, by field name, in name order.
+    /// Plain fields and child rows, by field name, in the row's order (they go into a dictionary).
     var plain: [(field: String, value: JSONValue)] = []
     var references: [(mapping: ReferenceMapping, value: JSONValue)] = []
     var catalogs: [(mapping: CatalogMapping, value: JSONValue)] = []
@@ -71,6 +71,7 @@ extension Assembler {
             return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
         }
         var fields = RecordFields()
+        fields.plain.reserveCapacity(record.row.count + table.children.count)
         // In the row's own order, sorted once at the end; of several bad columns the first by
         // name is reported, so the error does not depend on the order of the dictionary.
         var problem: (column: String, reason: String)?
@@ -107,7 +108,6 @@ extension Assembler {
             }
             fields.plain.append((child.field, .array(stripped)))
         }
-        fields.plain.sort { $0.field < $1.field }
         for reference in table.references {
             let value = record.row[reference.column] ?? .null
             guard Self.isReferenceValue(value, many: reference.many) else {

@@ -64,6 +64,9 @@ public struct Assembler: Sendable {
         var instance = existing ?? BOIInstance(boiId: BoiID.derived(from: key), bo: key.bo, externalId: key.externalId)
         let before = instance
         instance.actual = true
+        // Room for every field at once: grown one insert at a time, a new document rehashed its
+        // fields again at 1, 2, 4 and 8 members.
+        instance.document.reserveCapacity(instance.document.count + fields.plain.count)
         for (field, value) in fields.plain { instance.document[field] = value }
         // 7. …but a unique key another instance holds means this record is that instance:
         // merge the record's values into it and carry on with it.

@@ -43,7 +43,13 @@ public struct WorkingSet: Sendable {
     public internal(set) var rejections: [Rejection] = []
     /// Errors that do not reject their record (e.g. a reference to a refused BO).
     public internal(set) var warnings: [RecordError] = []
-    public internal(set) var stats: [StatsKey: ConsumeStats] = [:]
+    /// Counters by migration and in-table.
+    public var stats: [StatsKey: ConsumeStats] {
+        Dictionary(statsByKey.lazy.map { ($0.key, $0.stats) }) { first, _ in first }
+    }
+    /// A batch counts under a handful of keys, several times per record: a scan that compares
+    /// them costs less than hashing a migration id and a table name each time.
+    private var statsByKey: [(key: StatsKey, stats: ConsumeStats)] = []
 
     public init() {}
 
@@ -88,7 +94,7 @@ public struct WorkingSet: Sendable {
         instances[instance.boiId] = instance
         if changed.insert(instance.boiId).inserted { changedOrder.append(instance.boiId) }
         if isNew { created.insert(instance.boiId) }
-        touched.remove(instance.boiId)
+        if !touched.isEmpty { touched.remove(instance.boiId) }
     }
 
     mutating func touch(_ id: BoiID) {
@@ -139,7 +145,12 @@ public struct WorkingSet: Sendable {
     mutating func publish(_ event: BOIEvent) { events.append(event) }
 
     mutating func count(_ key: StatsKey, _ change: (inout ConsumeStats) -> Void) {
-        change(&stats[key, default: ConsumeStats()])
+        if let index = statsByKey.lastIndex(where: { $0.key == key }) {
+            change(&statsByKey[index].stats)
+        } else {
+            statsByKey.append((key, ConsumeStats()))
+            change(&statsByKey[statsByKey.count - 1].stats)
+        }
     }
 
     mutating func reject(_ rejection: Rejection) { rejections.append(rejection) }
