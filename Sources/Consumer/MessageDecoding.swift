@@ -30,30 +30,37 @@ enum DecodedMessage: Sendable {
 
     /// Decodes one message; a message that is not one of ours is refused, never dropped.
     static func decode(_ message: KafkaMessage) -> DecodedMessage {
-        let json: JSONValue
+        let members: [(name: String, value: JSONValue)]
         do {
-            json = try JSONParser.parse(message.value)
+            guard let object = try JSONParser.parseMembers(message.value) else {
+                let json = try JSONParser.parse(message.value)
+                return refuse(message, members: [], field: nil, reason: "expected a JSON object, found \(json.kindName)")
+            }
+            members = object
         } catch {
-            return refuse(message, json: nil, field: nil, reason: "not valid JSON: \(error)")
+            return refuse(message, members: [], field: nil, reason: "not valid JSON: \(error)")
         }
         do {
-            switch try InMigrationMessage(json: json) {
+            switch try InMigrationMessage(members: members) {
             case .record(let record): return .record(record, raw: message.value)
             case .refCheck(let marker): return .marker(marker)
             }
         } catch {
-            return refuse(message, json: json, field: error.field, reason: error.reason)
+            return refuse(message, members: members, field: error.field, reason: error.reason)
         }
     }
 
     /// The rejection, with whatever could still be read from the message (its migration,
     /// table and externalId) to file it under.
-    private static func refuse(_ message: KafkaMessage, json: JSONValue?, field: String?, reason: String) -> DecodedMessage {
-        .malformed(
+    private static func refuse(
+        _ message: KafkaMessage, members: [(name: String, value: JSONValue)], field: String?, reason: String
+    ) -> DecodedMessage {
+        func text(_ name: String) -> String? { members.last { $0.name == name }?.value.stringValue }
+        return .malformed(
             Rejection(
                 error: RecordError(
-                    migrationID: json?["migrationId"]?.stringValue.map(MigrationID.init) ?? MigrationID(rawValue: "(unknown)"),
-                    stage: .consume, table: json?["table"]?.stringValue, externalID: json?["externalId"]?.stringValue,
+                    migrationID: text("migrationId").map(MigrationID.init) ?? MigrationID(rawValue: "(unknown)"),
+                    stage: .consume, table: text("table"), externalID: text("externalId"),
                     field: field, reason: "malformed message at \(message.topic)[\(message.partition)]@\(message.offset): \(reason)",
                     raw: String(decoding: message.value.prefix(4096), as: UTF8.self)),
                 raw: message.value))

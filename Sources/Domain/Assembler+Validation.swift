@@ -28,18 +28,6 @@ extension JSONValue {
         default: return false
         }
     }
-
-    /// What a value is, for an error message.
-    var kindName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
 }
 
 extension Assembler {

@@ -22,7 +22,13 @@ extension InMigrationMessage {
         guard case .object(let object) = json else {
             throw MessageFormatError(field: nil, reason: "expected a JSON object, found \(json.kindName)")
         }
-        let fields = MessageFields(object: object)
+        try self.init(members: object.map { ($0.key, $0.value) })
+    }
+
+    /// Reads a message from the members of its top-level object, as ``JSONParser/parseMembers(_:)``
+    /// returns them; see ``init(json:)``. A name given twice counts as given last.
+    public init(members: [(name: String, value: JSONValue)]) throws(MessageFormatError) {
+        let fields = MessageFields(members: members)
         switch try fields.string("kind") {
         case Kind.record.rawValue:
             self = .record(
@@ -43,19 +49,24 @@ extension InMigrationMessage {
     }
 }
 
-/// The top-level fields of a message, read with the reason why one does not fit.
+/// The top-level fields of a message, read with the reason why one does not fit. An envelope has
+/// eight of them, each read once: comparing names costs less than hashing them into a dictionary.
 private struct MessageFields {
-    let object: [String: JSONValue]
+    let members: [(name: String, value: JSONValue)]
+
+    private subscript(_ name: String) -> JSONValue? {
+        members.last { $0.name == name }?.value
+    }
 
     func string(_ key: String) throws(MessageFormatError) -> String {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = self[key] else { throw missing(key) }
         guard case .string(let text) = value else { throw wrongType(key, expected: "a string", found: value) }
         return text
     }
 
     /// Absent or null is `nil`, as `decodeIfPresent` reads it.
     func optionalString(_ key: String) throws(MessageFormatError) -> String? {
-        switch object[key] ?? .null {
+        switch self[key] ?? .null {
         case .null: return nil
         case .string(let text): return text
         case let value: throw wrongType(key, expected: "a string", found: value)
@@ -71,14 +82,14 @@ private struct MessageFields {
     }
 
     func object(_ key: String) throws(MessageFormatError) -> [String: JSONValue] {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = self[key] else { throw missing(key) }
         guard case .object(let fields) = value else { throw wrongType(key, expected: "an object", found: value) }
         return fields
     }
 
     /// Child rows by field: absent or null is `nil`; otherwise every member is an array.
     func children(_ key: String) throws(MessageFormatError) -> [String: [JSONValue]]? {
-        switch object[key] ?? .null {
+        switch self[key] ?? .null {
         case .null: return nil
         case .object(let fields):
             var children: [String: [JSONValue]] = [:]
@@ -95,7 +106,7 @@ private struct MessageFields {
 
     /// A whole number that fits `T`.
     func integer<T: FixedWidthInteger>(_ key: String) throws(MessageFormatError) -> T {
-        guard let value = object[key] else { throw missing(key) }
+        guard let value = self[key] else { throw missing(key) }
         guard case .number(let number) = value else { throw wrongType(key, expected: "a number", found: value) }
         guard let integer = T(exactly: number) else {
             throw MessageFormatError(field: key, reason: "\(number) is not a whole number that fits \(T.self)")

@@ -39,6 +39,28 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// Parses `bytes` as one JSON object and returns its members in the order they are
+    /// written, without building a dictionary: for a message envelope, whose few fields are each
+    /// looked up once. A name given twice appears twice; the last one counts, as in an object.
+    /// - Returns: `nil` when the value is valid JSON but not an object.
+    /// - Throws: ``Failure`` for anything that is not exactly one JSON value in valid UTF-8.
+    public static func parseMembers(_ bytes: [UInt8]) throws(Failure) -> [(name: String, value: JSONValue)]? {
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = JSONParser(buffer)
+            parser.skipWhitespace()
+            guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
+                _ = try parser.parseDocument()
+                return nil
+            }
+            var members: [(name: String, value: JSONValue)] = []
+            members.reserveCapacity(8)
+            try parser.parseMembers { members.append(($0, $1)) }
+            parser.skipWhitespace()
+            guard parser.position == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
+            return members
+        }
+    }
+
     private mutating func parseDocument() throws(Failure) -> JSONValue {
         let value = try parseValue()
         skipWhitespace()
@@ -62,17 +84,23 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(Failure) -> [String: JSONValue] {
+        // Room for a record's envelope or a typical row at once: growing 1, 2, 4, 8, 16 rehashes
+        // every member four times, and was a tenth of the consumer's decoding.
+        var object = [String: JSONValue](minimumCapacity: 16)
+        try parseMembers { object[$0] = $1 }
+        return object
+    }
+
+    /// Reads an object member by member, in the order they are written, into `add`.
+    private mutating func parseMembers(_ add: (String, JSONValue) -> Void) throws(Failure) {
         try enter()
         defer { depth -= 1 }
         position += 1
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return [:]
+            return
         }
-        // Room for a record's envelope or a typical row at once: growing 1, 2, 4, 8, 16 rehashes
-        // every member four times, and was a tenth of the consumer's decoding.
-        var object = [String: JSONValue](minimumCapacity: 16)
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -82,12 +110,12 @@ public struct JSONParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
-            object[key] = try parseValue()
+            add(key, try parseValue())
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an object") }
             switch bytes[position] {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return object
+            case UInt8(ascii: "}"): position += 1; return
             default: throw failure("expected ',' or '}'")
             }
         }

@@ -17,6 +17,18 @@ public enum JSONValue: Hashable, Sendable {
         if case .string(let text) = self { return text }
         return nil
     }
+
+    /// What a value is, for an error message.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
 }
 
 extension JSONValue: Codable {

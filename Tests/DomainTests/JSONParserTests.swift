@@ -117,5 +117,28 @@ struct MessageJSONTests {
         } catch {
             #expect(error.field == field)
         }
+        // The same from the members of the object, as the consumer reads them.
+        guard let members = try JSONParser.parseMembers(Array(text.utf8)) else {
+            #expect(field == nil)
+            return
+        }
+        do {
+            _ = try InMigrationMessage(members: members)
+            Issue.record("\(text) was read as a message")
+        } catch {
+            #expect(error.field == field)
+        }
+    }
+
+    @Test func membersComeInTheirWrittenOrderWithRepeatsKept() throws {
+        let members = try #require(try JSONParser.parseMembers(Array(#" {"b":1,"a":{"x":[]},"b":"two"} "#.utf8)))
+        #expect(members.map(\.name) == ["b", "a", "b"])
+        #expect(members.map(\.value) == [.number(1), .object(["x": .array([])]), .string("two")])
+        #expect(try JSONParser.parseMembers(Array("{}".utf8))?.isEmpty == true)
+        #expect(try JSONParser.parseMembers(Array(#"[{"a":1}]"#.utf8)) == nil)
+        #expect(try JSONParser.parseMembers(Array(#""text""#.utf8)) == nil)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembers(Array(#"{"a":1} x"#.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembers(Array(#"{"a":1,}"#.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembers(Array("[1".utf8)) }
     }
 }
