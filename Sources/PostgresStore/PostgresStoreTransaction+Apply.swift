@@ -70,7 +70,9 @@ extension PostgresStoreTransaction {
     }
 
     /// Inserts new instances and overwrites changed ones whole; `created_at` is set only on
-    /// insert. An instance given twice is written once, as last given.
+    /// insert. An instance given twice is written once, as last given. The update names its ids
+    /// once more as `boi_id = ANY(…)`, so the instances are found through the primary key
+    /// whatever join the planner picks (it once scanned them all to hash them).
     ///
     /// New ones take a plain `INSERT`: the batch found no instance under their id. Another
     /// transaction can create one meanwhile only from another partition — a record of the same
@@ -99,7 +101,7 @@ extension PostgresStoreTransaction {
                     version = u.version, updated_at = now(), in_migration_updated_at = now()
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
                     AS u (boi_id, bo, external_id, document, actual, version)
-                WHERE i.boi_id = u.boi_id
+                WHERE i.boi_id = u.boi_id AND i.boi_id = ANY($1::text[])
                 """,
                 parameters: columns(of: changed))
             guard updated.affectedRows == changed.count else {

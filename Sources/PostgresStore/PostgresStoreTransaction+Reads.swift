@@ -22,7 +22,8 @@ extension PostgresStoreTransaction {
 
     /// An externalId maps to the instance its record created, whose id is derived from it, unless
     /// `boi_map` holds an alias (a record merged into another instance): one statement reads the
-    /// aliases, locking those of `locked` keys, and probes the derived ids of the other keys.
+    /// aliases, locking those of `locked` keys in key order, and probes the derived ids of the
+    /// other keys, each key in an index (see ``PostgresStoreTransaction``).
     func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID] {
         let keys = Set(keys).sorted()
         guard !keys.isEmpty else { return [:] }
@@ -31,19 +32,25 @@ extension PostgresStoreTransaction {
             WITH keys AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS k (bo, external_id, derived, lock)
             ), locked AS (
-                SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
-                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id AND k.lock
-                ORDER BY m.bo, m.external_id FOR UPDATE OF m
+                SELECT m.bo, m.external_id, m.boi_id FROM keys k
+                CROSS JOIN LATERAL (
+                    SELECT * FROM \(tables.map) m WHERE m.bo = k.bo AND m.external_id = k.external_id
+                    OFFSET 0 FOR UPDATE
+                ) m
+                WHERE k.lock
             ), aliases AS (
                 SELECT * FROM locked
                 UNION ALL
-                SELECT m.bo, m.external_id, m.boi_id FROM \(tables.map) m
-                JOIN keys k ON m.bo = k.bo AND m.external_id = k.external_id AND NOT k.lock
+                SELECT m.bo, m.external_id, m.boi_id FROM keys k
+                CROSS JOIN LATERAL (
+                    SELECT * FROM \(tables.map) m WHERE m.bo = k.bo AND m.external_id = k.external_id OFFSET 0
+                ) m
+                WHERE NOT k.lock
             )
             SELECT bo, external_id, boi_id, true AS alias FROM aliases
             UNION ALL
             SELECT k.bo, k.external_id, k.derived, false FROM keys k
-            JOIN \(tables.instance) i ON i.boi_id = k.derived
+            CROSS JOIN LATERAL (SELECT 1 FROM \(tables.instance) i WHERE i.boi_id = k.derived OFFSET 0) i
             WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.bo = k.bo AND a.external_id = k.external_id)
             """,
             [
@@ -79,7 +86,8 @@ extension PostgresStoreTransaction {
     }
 
     /// Compares `document->>'field'` text with the BO and fields as literals: exactly the
-    /// expression and predicate of the partial unique index, so the lookup always uses it.
+    /// expression and predicate of the partial unique index, so each value's probe (see
+    /// ``PostgresStoreTransaction``) uses it.
     func instanceIDs(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BoiID] {
         guard !fields.isEmpty, !values.isEmpty else { return [] }
         if let bad = values.first(where: { $0.count != fields.count }) {
@@ -90,20 +98,24 @@ extension PostgresStoreTransaction {
         let keys = fields.map { "i.document->>\(PostgresConnection.quoteLiteral($0))" }.joined(separator: ", ")
         let literal = PostgresConnection.quoteLiteral(bo.rawValue)
         let arrays = fields.indices.map { "$\($0 + 1)::text[]" }.joined(separator: ", ")
+        let columns = fields.indices.map { "c\($0)" }.joined(separator: ", ")
+        let probe = fields.indices.map { "v.c\($0)" }.joined(separator: ", ")
         let unique = Array(Set(values))
         let rows = try run(
             """
-            SELECT i.boi_id FROM \(tables.instance) i
-            WHERE i.bo = \(literal) AND (\(keys)) IN (SELECT * FROM unnest(\(arrays)))
+            SELECT i.boi_id FROM unnest(\(arrays)) AS v (\(columns))
+            CROSS JOIN LATERAL (
+                SELECT i.boi_id FROM \(tables.instance) i WHERE i.bo = \(literal) AND (\(keys)) = (\(probe)) OFFSET 0
+            ) i
             ORDER BY i.boi_id
             """,
             fields.indices.map { field in PostgresArray.text(unique.map { $0[field] }) })
         return rows.compactMap { $0["boi_id"].map(BoiID.init(rawValue:)) }
     }
 
-    /// Each target kind has its own index, probed once per target of that kind: a join on
-    /// `kind = 'object' AND … OR kind = 'catalog' AND …` cost a bitmap-OR of both indexes for
-    /// every target, half again as long for a batch's 2,500 targets.
+    /// Each target kind has its own index, probed once per target of that kind (see
+    /// ``PostgresStoreTransaction``): a join on `kind = 'object' AND … OR kind = 'catalog' AND …` cost a
+    /// bitmap-OR of both indexes for every target, half again as long for a batch's 2,500 targets.
     func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
         var objects: (bos: [String], externalIds: [String]) = ([], [])
         var entries: (catalogs: [String], codes: [String]) = ([], [])
@@ -122,12 +134,17 @@ extension PostgresStoreTransaction {
             """
             SELECT \(StoredRows.referenceColumns("r"))
             FROM unnest($1::text[], $2::text[]) AS t (bo, external_id)
-            JOIN \(tables.reference) r ON r.target_kind = 'object' AND r.target_bo = t.bo
-                AND r.target_external_id = t.external_id
+            CROSS JOIN LATERAL (
+                SELECT * FROM \(tables.reference) r
+                WHERE r.target_kind = 'object' AND r.target_bo = t.bo AND r.target_external_id = t.external_id
+                OFFSET 0
+            ) r
             UNION ALL
             SELECT \(StoredRows.referenceColumns("r"))
             FROM unnest($3::text[], $4::text[]) AS t (catalog, code)
-            JOIN \(tables.reference) r ON r.catalog = t.catalog AND r.code = t.code
+            CROSS JOIN LATERAL (
+                SELECT * FROM \(tables.reference) r WHERE r.catalog = t.catalog AND r.code = t.code OFFSET 0
+            ) r
             ORDER BY source_boi_id, field, position
             """,
             [

@@ -8,6 +8,14 @@ import Store
 /// transaction body and is dead afterwards, so a copy that escaped the body cannot reach a
 /// connection that has moved on to other work. Every method is one statement, one round trip,
 /// however many keys it is given (arrays travel as parameters and are `unnest`ed).
+///
+/// A read by key probes an index once per key: `CROSS JOIN LATERAL (… WHERE key = k.key
+/// OFFSET 0)` (the `OFFSET` keeps the planner from flattening the probe into a join). A plain
+/// join leaves the choice to the planner, which on the tables a load grows from empty — parked
+/// references, aliases, the instances of a first load — chose to hash the whole table for every
+/// batch, by statistics that lag behind the load: 19 ms instead of 4 for 2,500 keys against
+/// 50,000 parked references, and a scan of every instance per batch. A probe costs the same
+/// however large the table grows.
 final class PostgresStoreTransaction: BOIStoreTransaction {
     private let connection: PostgresConnection
     let tables: StoreTables
