@@ -154,12 +154,17 @@ extension PostgresStoreTransaction {
         return try rows.map { try StoredRows.reference($0) }
     }
 
+    /// Locks in key order: the sources sorted, and each source's references in primary-key order.
     func lockParkedReferences(of sources: [BoiID]) throws -> [ParkedReference] {
         guard !sources.isEmpty else { return [] }
         let rows = try run(
             """
-            SELECT \(StoredRows.referenceColumns("r")) FROM \(tables.reference) r
-            WHERE r.source_boi_id = ANY($1::text[]) ORDER BY r.source_boi_id, r.field, r.position FOR UPDATE
+            SELECT \(StoredRows.referenceColumns("r")) FROM unnest($1::text[]) AS s (source_boi_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM \(tables.reference) r WHERE r.source_boi_id = s.source_boi_id
+                ORDER BY r.field, r.position OFFSET 0 FOR UPDATE
+            ) r
+            ORDER BY r.source_boi_id, r.field, r.position
             """,
             [PostgresArray.text(Set(sources).sorted().map(\.rawValue))])
         return try rows.map { try StoredRows.reference($0) }
