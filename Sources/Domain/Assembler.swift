@@ -144,8 +144,13 @@ public struct Assembler: Sendable {
 
     /// The fields whose value differs; on creation every field with a value.
     static func changes(from old: [String: JSONValue]?, to new: [String: JSONValue]) -> [String: JSONValue] {
-        // A new document without nulls is its own change set: no copy, no rehashing.
-        guard let old else { return new.values.contains(.null) ? new.filter { $0.value != .null } : new }
+        // A new document is its own change set, less its nulls: a copy keeps the table as it is,
+        // and only the null fields are hashed again to drop them (filtering rehashed them all).
+        guard let old else {
+            var changes = new
+            for (field, value) in new where value == .null { changes.removeValue(forKey: field) }
+            return changes
+        }
         var changes: [String: JSONValue] = [:]
         for (field, value) in new where old[field] ?? .null != value {
             changes[field] = value

@@ -45,7 +45,7 @@ public struct WorkingSet: Sendable {
     public internal(set) var warnings: [RecordError] = []
     /// Counters by migration and in-table.
     public var stats: [StatsKey: ConsumeStats] {
-        Dictionary(statsByKey.lazy.map { ($0.key, $0.stats) }) { first, _ in first }
+        Dictionary(uniqueKeysWithValues: statsByKey.lazy.map { ($0.key, $0.stats) })
     }
     /// A batch counts under a handful of keys, several times per record: a scan that compares
     /// them costs less than hashing a migration id and a table name each time.

@@ -114,8 +114,8 @@ extension PostgresStoreTransaction {
     }
 
     /// Each target kind has its own index, probed once per target of that kind (see
-    /// ``PostgresStoreTransaction``): a join on `kind = 'object' AND … OR kind = 'catalog' AND …` cost a
-    /// bitmap-OR of both indexes for every target, half again as long for a batch's 2,500 targets.
+    /// ``PostgresStoreTransaction``): a join on `kind = 'object' AND … OR kind = 'catalog' AND …`
+    /// cost a bitmap-OR of both indexes for every target, half again as long for 2,500 targets.
     func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
         var objects: (bos: [String], externalIds: [String]) = ([], [])
         var entries: (catalogs: [String], codes: [String]) = ([], [])
