@@ -66,7 +66,7 @@ public struct Assembler: Sendable {
         instance.actual = true
         // Room for every field at once: grown one insert at a time, a new document rehashed its
         // fields again at 1, 2, 4 and 8 members.
-        instance.document.reserveCapacity(instance.document.count + fields.plain.count)
+        if existing == nil { instance.document.reserveCapacity(fields.plain.count) }
         for (field, value) in fields.plain { instance.document[field] = value }
         // 7. …but a unique key another instance holds means this record is that instance:
         // merge the record's values into it and carry on with it.
