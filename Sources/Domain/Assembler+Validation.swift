@@ -60,8 +60,8 @@ extension Assembler {
         }
         var fields = RecordFields()
         fields.plain.reserveCapacity(record.row.count + table.children.count)
-        // In the row's own order, sorted once at the end; of several bad columns the first by
-        // name is reported, so the error does not depend on the order of the dictionary.
+        // In the row's own order; of several bad columns the first by name is reported, so the
+        // error does not depend on the order of the dictionary.
         var problem: (column: String, reason: String)?
         func report(_ column: String, _ reason: String) {
             if problem.map({ column < $0.column }) ?? true { problem = (column, reason) }
