@@ -89,6 +89,11 @@ extension Assembler {
         if let problem { return refuse(problem.column, problem.reason) }
         for child in table.children {
             let rows = record.children?[child.field] ?? []
+            // The starter leaves the link column out; messages of earlier versions carry it.
+            guard rows.contains(where: { $0[child.link] != nil }) else {
+                fields.plain.append((child.field, .array(rows)))
+                continue
+            }
             let stripped = rows.map { row -> JSONValue in
                 guard case .object(var object) = row else { return row }
                 object[child.link] = nil
