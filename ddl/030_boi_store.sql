@@ -83,8 +83,12 @@ CREATE TABLE IF NOT EXISTS catalog_entry (
 --   topic length (4 bytes, big-endian), topic (UTF-8),
 --   key length (4 bytes, big-endian; 0xFFFFFFFF: no key), key,
 --   value length (4 bytes, big-endian), value.
--- Stored uncompressed (STORAGE EXTERNAL): compressing megabytes per batch would cost more than
--- the space it saves for the few seconds a row lives.
+-- Compressed with lz4 where the server has it (PostgreSQL 14 and later, built --with-lz4): a batch
+-- of events shrinks about sixfold in half the time of writing it uncompressed, and the WAL, the
+-- TOAST pages and the file extensions shrink with it (at a million records the server's time in
+-- the kernel went from 7.6–9.0 s to 4.7–5.4 s, its CPU in all from 23.4–28.2 s to 20.8–21.5 s).
+-- pglz, the other method, takes twice the time of no
+-- compression, so without lz4 the payload is stored uncompressed (STORAGE EXTERNAL).
 CREATE TABLE IF NOT EXISTS outbox_batch (
     id         bigserial   PRIMARY KEY,
     messages   int         NOT NULL CHECK (messages > 0),
@@ -95,10 +99,22 @@ CREATE TABLE IF NOT EXISTS outbox_batch (
 -- holding messages stops the upgrade, for the earlier version to publish them first.
 DO $$
 BEGIN
-    IF (SELECT attstorage FROM pg_attribute WHERE attrelid = 'outbox_batch'::regclass AND attname = 'payload') <> 'e'
-    THEN
-        ALTER TABLE outbox_batch ALTER COLUMN payload SET STORAGE EXTERNAL;
-    END IF;
+    -- Dynamic SQL, so that a server older than 14 (no attcompression, no COMPRESSION clause)
+    -- fails inside the block, where it is caught.
+    BEGIN
+        IF (SELECT attcompression FROM pg_attribute WHERE attrelid = 'outbox_batch'::regclass
+                AND attname = 'payload') IS DISTINCT FROM 'l'
+        THEN
+            EXECUTE 'ALTER TABLE outbox_batch ALTER COLUMN payload SET STORAGE EXTENDED, '
+                || 'ALTER COLUMN payload SET COMPRESSION lz4';
+        END IF;
+    EXCEPTION WHEN feature_not_supported OR syntax_error OR undefined_column THEN
+        IF (SELECT attstorage FROM pg_attribute WHERE attrelid = 'outbox_batch'::regclass
+                AND attname = 'payload') <> 'e'
+        THEN
+            ALTER TABLE outbox_batch ALTER COLUMN payload SET STORAGE EXTERNAL;
+        END IF;
+    END;
     IF to_regclass('outbox') IS NOT NULL THEN
         IF EXISTS (SELECT 1 FROM outbox) THEN
             RAISE EXCEPTION 'the outbox of an earlier in-migration version still holds messages'

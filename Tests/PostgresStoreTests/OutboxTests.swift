@@ -49,6 +49,53 @@ struct OutboxTests {
         }
     }
 
+    /// A batch's payload is compressed with lz4 where the server has it, also in a store an
+    /// earlier version installed (uncompressed); never with pglz, which cost more than it saved.
+    @Test func payloadIsCompressedWithLZ4WhereTheServerHasIt() async throws {
+        try await StoreFixture.with { fixture in
+            try await fixture.client.execute(
+                "ALTER TABLE inmigration.outbox_batch ALTER COLUMN payload SET STORAGE EXTERNAL, "
+                    + "ALTER COLUMN payload SET COMPRESSION pglz")
+            try await fixture.store.install(mapping: StoreFixture.mapping)
+            let hasLZ4 = try await fixture.count(
+                "SELECT count(*) AS n FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)")
+            let column = try #require(
+                try await fixture.client.execute(
+                    """
+                    SELECT attstorage::text AS storage, attcompression::text AS compression FROM pg_attribute
+                    WHERE attrelid = 'inmigration.outbox_batch'::regclass AND attname = 'payload'
+                    """
+                ).first)
+            if hasLZ4 == 1 {
+                #expect(column["storage"] == "x")
+                #expect(column["compression"] == "l")
+            } else {
+                #expect(column["storage"] == "e")
+            }
+
+            var changes = StoreChanges()
+            changes.outbox = Self.messages(0..<2_000)
+            let id = try #require(try await fixture.apply(changes))
+            let stored = try #require(
+                try await fixture.client.execute(
+                    "SELECT pg_column_compression(payload) AS method, octet_length(payload) AS bytes, "
+                        + "pg_column_size(payload) AS size FROM inmigration.outbox_batch WHERE id = $1",
+                    [String(id)]
+                ).first)
+            if hasLZ4 == 1 {
+                #expect(stored["method"] == "lz4")
+                let bytes = try #require(stored.int("bytes")), size = try #require(stored.int("size"))
+                #expect(size * 3 < bytes, "\(bytes) bytes stored in \(size)")
+            } else {
+                #expect(stored["method"] == nil)
+            }
+            let expected = Self.messages(0..<2_000).map {
+                OutboxMessage(id: id, topic: $0.topic, key: $0.key, value: $0.value)
+            }
+            #expect(try await fixture.store.pendingOutbox(limit: 5_000) == expected)
+        }
+    }
+
     @Test func emptyOutboxOfAnEarlierVersionIsDroppedAndAFullOneStopsTheInstall() async throws {
         try await StoreFixture.with { fixture in
             let legacy = "CREATE TABLE inmigration.outbox (id bigserial PRIMARY KEY, topic text, key bytea, value bytea)"
