@@ -53,11 +53,15 @@ public final class InMigrationConsumer: Sendable {
 
     /// Consumes until cancelled, or — with `untilIdle` — until the group has no lag left, the
     /// outbox is empty and `finished` agrees (it is asked only when the rest holds).
+    /// - Parameter caughtUp: called (without waiting) when a poll finds nothing after batches were
+    ///   applied and their offsets committed: `serve` rings the monitor with it.
     ///
     /// Rounds overlap by one step: while the broker acknowledges a batch's events, the next batch
     /// is polled and applied; the batch's offsets are committed once its events are acknowledged.
     /// Cancelled, it leaves the last batch's offsets uncommitted; its redelivery is a no-op.
-    public func run(untilIdle: Bool = false, finished: @Sendable () async -> Bool = { true }) async throws {
+    public func run(
+        untilIdle: Bool = false, finished: @Sendable () async -> Bool = { true }, caughtUp: @Sendable () -> Void = {}
+    ) async throws {
         let consumer = self.consumer
         let topic = self.topic
         // Subscribing again would make the group rebalance for nothing.
@@ -67,6 +71,8 @@ public final class InMigrationConsumer: Sendable {
         try await relay.drain()
         var unsettled: Unsettled?
         var idleRounds = 0
+        // Batches applied since the last poll that found nothing.
+        var applied = false
         while !Task.isCancelled {
             let batchSize = self.batchSize
             let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
@@ -75,6 +81,8 @@ public final class InMigrationConsumer: Sendable {
                 try await settle(unsettled)
                 unsettled = nil
                 try await relay.drain()
+                if applied { caughtUp() }
+                applied = false
                 if untilIdle {
                     idleRounds += 1
                     if idleRounds >= 2, await isIdleOrUnknown(), await finished() { return }
@@ -82,6 +90,7 @@ public final class InMigrationConsumer: Sendable {
                 continue
             }
             idleRounds = 0
+            applied = true
             unsettled = try await round(polled.messages, after: unsettled)
         }
     }

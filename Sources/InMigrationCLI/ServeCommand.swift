@@ -34,13 +34,20 @@ struct ServeCommand: AsyncParsableCommand {
             ) { [host = configuration.http.host] port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)/"])
             }
+            // The consumer rings the monitor when it has caught up: safe to clear is written then,
+            // not up to an interval later.
+            let wakeUp = MonitorWakeUp()
             let group = ServiceGroup(
                 configuration: .init(
                     services: [
-                        .init(service: scheduler), .init(service: ConsumerService(consumer: consumer.consumer, logger: logger)),
+                        .init(service: scheduler),
+                        .init(
+                            service: ConsumerService(
+                                consumer: consumer.consumer, caughtUp: { wakeUp.ring() }, logger: logger)),
                         .init(
                             service: MonitorService(
-                                monitor: monitor.monitor, interval: configuration.monitor.interval.duration, logger: logger)),
+                                monitor: monitor.monitor, interval: configuration.monitor.interval.duration,
+                                wakeUp: wakeUp, logger: logger)),
                         .init(service: api),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,16 +1,20 @@
 import Logging
 import ServiceLifecycle
 
-/// The monitor as a long-running service of `inmigration serve`: a round every interval. The
-/// readers stay open; ``MonitorRuntime/close()`` closes them.
+/// The monitor as a long-running service of `inmigration serve`: a round every interval, and one
+/// as soon as the consumer rings that it has caught up. The readers stay open;
+/// ``MonitorRuntime/close()`` closes them.
 public struct MonitorService: Service {
     let monitor: Monitor
     let interval: Duration
+    let wakeUp: MonitorWakeUp
     let logger: Logger
 
-    public init(monitor: Monitor, interval: Duration, logger: Logger) {
+    /// - Parameter wakeUp: rung (by the consumer in `serve`) for a round before the interval is up.
+    public init(monitor: Monitor, interval: Duration, wakeUp: MonitorWakeUp = MonitorWakeUp(), logger: Logger) {
         self.monitor = monitor
         self.interval = interval
+        self.wakeUp = wakeUp
         self.logger = logger
     }
 
@@ -25,7 +29,7 @@ public struct MonitorService: Service {
                     // The lag report says ERROR by itself; a database error here only delays a verdict.
                     logger.error("monitor round failed", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: interval)
+                await wakeUp.wait(upTo: interval)
             }
         }
     }
