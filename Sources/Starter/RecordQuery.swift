@@ -8,11 +8,11 @@ import Postgres
 /// memory however large the table, and is never re-parsed on our side.
 enum RecordQuery {
     /// Columns: externalId as text, the row as JSON, the child rows (without their link column)
-    /// as one JSON object (or NULL when the table has none), the number of child rows as text, and the unique-key value that
-    /// keys the message: the ``InTable/partitionKeyColumns`` values (see ``uniqueKeyColumn(of:)``),
-    /// or NULL when the table has no such columns or one of them is NULL in this row. PostgreSQL
-    /// renders it, so equal values give equal text. Child rows come in a stable order, so an
-    /// unchanged record looks unchanged.
+    /// as one JSON object (or NULL when the table has none), the number of child rows as text,
+    /// and the unique-key value that keys the message: the ``InTable/partitionKeyColumns`` values
+    /// (see ``uniqueKeyColumn(of:)``), or NULL when the table has no such columns or one of them
+    /// is NULL in this row. PostgreSQL renders it, so equal values give equal text. Child rows
+    /// come in a stable order, so an unchanged record looks unchanged.
     /// - Parameters:
     ///   - share: which of `shares` parts of the table to read: the rows whose message key (the
     ///     unique-key value, else the externalId) hashes to it. Records that share a key are in
