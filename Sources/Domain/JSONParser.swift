@@ -42,9 +42,13 @@ public struct JSONParser {
     /// Parses `bytes` as one JSON object and returns its members in the order they are
     /// written, without building a dictionary: for a message envelope, whose few fields are each
     /// looked up once. A name given twice appears twice; the last one counts, as in an object.
+    /// - Parameter objectCapacity: the members an object among the values gets room for at once
+    ///   (a message's row: the consumer passes the size of the row before it).
     /// - Returns: `nil` when the value is valid JSON but not an object.
     /// - Throws: ``Failure`` for anything that is not exactly one JSON value in valid UTF-8.
-    public static func parseMembers(_ bytes: [UInt8]) throws(Failure) -> [(name: String, value: JSONValue)]? {
+    public static func parseMembers(
+        _ bytes: [UInt8], objectCapacity: Int = 16
+    ) throws(Failure) -> [(name: String, value: JSONValue)]? {
         try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
             parser.skipWhitespace()
@@ -54,7 +58,7 @@ public struct JSONParser {
             }
             var members: [(name: String, value: JSONValue)] = []
             members.reserveCapacity(8)
-            try parser.parseMembers { members.append(($0, $1)) }
+            try parser.parseMembers(objectCapacity: objectCapacity) { members.append(($0, $1)) }
             parser.skipWhitespace()
             guard parser.position == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
             return members
@@ -93,7 +97,10 @@ public struct JSONParser {
     }
 
     /// Reads an object member by member, in the order they are written, into `add`.
-    private mutating func parseMembers(_ add: (String, JSONValue) -> Void) throws(Failure) {
+    /// - Parameter objectCapacity: the members an object among the values gets room for at once.
+    private mutating func parseMembers(
+        objectCapacity: Int = 16, _ add: (String, JSONValue) -> Void
+    ) throws(Failure) {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -111,7 +118,7 @@ public struct JSONParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
-            add(key, try parseValue())
+            add(key, try parseValue(objectCapacity: objectCapacity))
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input in an object") }
             switch bytes[position] {

@@ -141,4 +141,20 @@ struct MessageJSONTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembers(Array(#"{"a":1,}"#.utf8)) }
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembers(Array("[1".utf8)) }
     }
+
+    /// The room objects get at once is a guess (the consumer passes the size of the row before):
+    /// too little or too much, the values are the same.
+    @Test func objectsAreTheSameWhateverRoomTheyAreGiven() throws {
+        let row = (0..<40).map { #""c\#($0)":\#($0)"# }.joined(separator: ",")
+        let children = (0..<3).map { #"{"k":\#($0),"v":"x","w":[{"a":1,"b":2,"c":3,"d":4,"e":5}]}"# }
+        let text = #"{"row":{\#(row)},"children":{"rows":[\#(children.joined(separator: ","))]}}"#
+        let expected = try #require(try JSONParser.parseMembers(Array(text.utf8)))
+        let columns = (0..<40).map { ("c\($0)", JSONValue.number(Double($0))) }
+        #expect(expected.first?.value == .object(Dictionary(uniqueKeysWithValues: columns)))
+        for capacity in [1, 4, 40, 100] {
+            let members = try #require(try JSONParser.parseMembers(Array(text.utf8), objectCapacity: capacity))
+            #expect(members.map(\.name) == ["row", "children"])
+            #expect(members.map(\.value) == expected.map(\.value))
+        }
+    }
 }
