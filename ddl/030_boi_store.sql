@@ -87,8 +87,8 @@ CREATE TABLE IF NOT EXISTS catalog_entry (
 -- of events shrinks about sixfold in half the time of writing it uncompressed, and the WAL, the
 -- TOAST pages and the file extensions shrink with it (at a million records the server's time in
 -- the kernel went from 7.6–9.0 s to 4.7–5.4 s, its CPU in all from 23.4–28.2 s to 20.8–21.5 s).
--- pglz, the other method, takes twice the time of no
--- compression, so without lz4 the payload is stored uncompressed (STORAGE EXTERNAL).
+-- pglz, the other method, takes twice the time of no compression, so without lz4 the payload is
+-- stored uncompressed (STORAGE EXTERNAL).
 CREATE TABLE IF NOT EXISTS outbox_batch (
     id         bigserial   PRIMARY KEY,
     messages   int         NOT NULL CHECK (messages > 0),
@@ -99,8 +99,9 @@ CREATE TABLE IF NOT EXISTS outbox_batch (
 -- holding messages stops the upgrade, for the earlier version to publish them first.
 DO $$
 BEGIN
-    -- Dynamic SQL, so that a server older than 14 (no attcompression, no COMPRESSION clause)
-    -- fails inside the block, where it is caught.
+    -- A server older than 14 (no attcompression, no COMPRESSION clause) or without lz4 fails
+    -- inside this block, where it is caught; the ALTER is dynamic so that it is parsed only when
+    -- it runs.
     BEGIN
         IF (SELECT attcompression FROM pg_attribute WHERE attrelid = 'outbox_batch'::regclass
                 AND attname = 'payload') IS DISTINCT FROM 'l'

@@ -89,8 +89,8 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(capacity: Int) throws(Failure) -> [String: JSONValue] {
-        // Room for all members at once: growing 1, 2, 4, 8, 16 rehashes every member four times,
-        // and was a tenth of the consumer's decoding.
+        // Room for the members expected at once: growing 1, 2, 4, 8, 16 rehashes every member
+        // four times, and was a tenth of the consumer's decoding.
         var object = [String: JSONValue](minimumCapacity: capacity)
         try parseMembers { object[$0] = $1 }
         return object
