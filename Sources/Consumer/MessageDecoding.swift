@@ -24,12 +24,11 @@ enum DecodedMessage: Sendable {
                     // A row gets room for as many columns as the row before it: one table's
                     // records mostly follow each other, and room for a fixed sixteen was twice
                     // what the benchmark's rows need.
-                    var rowColumns = 16
-                    var decoded: [DecodedMessage] = []
-                    decoded.reserveCapacity(part.count)
-                    for message in part {
-                        decoded.append(decode(message, rowColumns: rowColumns))
-                        if case .record(let record, _) = decoded[decoded.count - 1] { rowColumns = record.row.count }
+                    var rowColumns = JSONParser.objectCapacity
+                    let decoded = part.map { message in
+                        let decoded = decode(message, rowColumns: rowColumns)
+                        if case .record(let record, _) = decoded { rowColumns = record.row.count }
+                        return decoded
                     }
                     return (chunk, decoded)
                 }
@@ -42,10 +41,10 @@ enum DecodedMessage: Sendable {
 
     /// Decodes one message; a message that is not one of ours is refused, never dropped.
     /// - Parameter rowColumns: the columns its row likely has.
-    static func decode(_ message: KafkaMessage, rowColumns: Int = 16) -> DecodedMessage {
+    static func decode(_ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity) -> DecodedMessage {
         let members: [(name: String, value: JSONValue)]
         do {
-            guard let object = try JSONParser.parseMembers(message.value, objectCapacity: max(rowColumns, 1)) else {
+            guard let object = try JSONParser.parseMembers(message.value, objectCapacity: rowColumns) else {
                 let json = try JSONParser.parse(message.value)
                 return refuse(message, members: [], field: nil, reason: "expected a JSON object, found \(json.kindName)")
             }

@@ -16,6 +16,8 @@ public struct JSONParser {
 
     /// Nesting deeper than this is refused rather than risking the stack.
     static let maxDepth = 512
+    /// The members an object gets room for at once unless the caller knows better.
+    public static let objectCapacity = 16
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
@@ -47,7 +49,7 @@ public struct JSONParser {
     /// - Returns: `nil` when the value is valid JSON but not an object.
     /// - Throws: ``Failure`` for anything that is not exactly one JSON value in valid UTF-8.
     public static func parseMembers(
-        _ bytes: [UInt8], objectCapacity: Int = 16
+        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
     ) throws(Failure) -> [(name: String, value: JSONValue)]? {
         try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
@@ -73,7 +75,7 @@ public struct JSONParser {
     }
 
     /// - Parameter objectCapacity: the members an object here gets room for at once.
-    private mutating func parseValue(objectCapacity: Int = 16) throws(Failure) -> JSONValue {
+    private mutating func parseValue(objectCapacity: Int = JSONParser.objectCapacity) throws(Failure) -> JSONValue {
         skipWhitespace()
         guard position < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[position] {
@@ -99,7 +101,7 @@ public struct JSONParser {
     /// Reads an object member by member, in the order they are written, into `add`.
     /// - Parameter objectCapacity: the members an object among the values gets room for at once.
     private mutating func parseMembers(
-        objectCapacity: Int = 16, _ add: (String, JSONValue) -> Void
+        objectCapacity: Int = JSONParser.objectCapacity, _ add: (String, JSONValue) -> Void
     ) throws(Failure) {
         try enter()
         defer { depth -= 1 }
