@@ -25,6 +25,7 @@ struct CLIProcess {
         _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(300)
     ) throws -> Result {
         let running = try start(arguments, environment: environment)
+        defer { running.removeFiles() }
         let deadline = ContinuousClock.now + timeout
         while running.process.isRunning && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
@@ -39,7 +40,7 @@ struct CLIProcess {
         return Result(status: running.process.terminationStatus, stdout: running.output(), stderr: running.errors())
     }
 
-    /// Starts in the background; the caller stops it.
+    /// Starts in the background; the caller stops it and then calls ``Running/removeFiles()``.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = executable
@@ -64,5 +65,9 @@ struct CLIProcess {
 
         func output() -> String { (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "" }
         func errors() -> String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
+
+        /// Deletes the folder of captured output; a test run leaves nothing behind in the
+        /// temporary directory.
+        func removeFiles() { try? FileManager.default.removeItem(at: stdoutFile.deletingLastPathComponent()) }
     }
 }

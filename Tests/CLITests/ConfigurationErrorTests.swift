@@ -23,6 +23,7 @@ struct ConfigurationErrorTests {
                   externalId: external_id
                   systemFields: [first_name]
             """)
+        defer { try? FileManager.default.removeItem(atPath: file) }
         let result = try CLIProcess.run(["run", "--once", "--config", file])
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n")
@@ -47,6 +48,7 @@ struct ConfigurationErrorTests {
                     - column: person_external_id
                       target: Persn
             """)
+        defer { try? FileManager.default.removeItem(atPath: file) }
         let result = try CLIProcess.run(["status", "--config", file])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file): mapping.tables[0].references[0].target:"))

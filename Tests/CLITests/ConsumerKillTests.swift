@@ -47,9 +47,11 @@ struct ConsumerKillTests {
                 await tables.close()
             }
             let cleanRun = try ConsumerRun(name: "clean", database: clean.url, broker: broker.bootstrapServers)
+            defer { cleanRun.removeConfigFile() }
             #expect(try cleanRun.consume().status == 0)
 
             let killedRun = try ConsumerRun(name: "killed", database: killed.url, broker: broker.bootstrapServers)
+            defer { killedRun.removeConfigFile() }
             var generator = SeededGenerator(seed: 20261121)
             var kills = 0
             for _ in 0..<10 {
@@ -61,6 +63,7 @@ struct ConsumerKillTests {
                     kills += 1
                 }
                 process.process.waitUntilExit()
+                process.removeFiles()
             }
             let last = try killedRun.consume()
             #expect(last.status == 0, "the last run failed: \(last.stderr)")
@@ -135,6 +138,8 @@ struct ConsumerRun {
     func consume() throws -> CLIProcess.Result { try CLIProcess.run(arguments, environment: environment) }
 
     func start() throws -> CLIProcess.Running { try CLIProcess.start(arguments, environment: environment) }
+
+    func removeConfigFile() { try? FileManager.default.removeItem(atPath: configFile) }
 }
 
 /// The product's tables of one database, one line per row.

@@ -34,6 +34,7 @@ struct DashboardTests {
                 // Any free port: the demo prints the one it got.
                 "INMIGRATION_HTTP_PORT": "0",
             ])
+        defer { demo.removeFiles() }
         var stoppedCleanly = false
         defer { if !stoppedCleanly { _ = Self.stop(demo) } }
 

@@ -9,9 +9,11 @@ struct DevBrokerProcessTests {
     @Test(.timeLimit(.minutes(2)))
     func theWholePipelineThroughTheDevBroker() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("devbroker-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let addressFile = directory.appendingPathComponent("broker.addr").path
         let broker = try CLIProcess.start(
             ["dev-broker", "--partitions", "3", "--bootstrap-file", addressFile])
+        defer { broker.removeFiles() }
         defer { if broker.process.isRunning { broker.process.terminate() } }
         var address: String?
         for _ in 0..<100 where address == nil {
