@@ -1,6 +1,7 @@
 /// A record's values, sorted by what the mapping says they are.
 struct RecordFields {
-    /// Plain fields and child rows, by field name, in the row's order (they go into a dictionary).
+    /// Plain fields and child rows, by field name: the row's columns in name order, then the
+    /// child fields.
     var plain: [(field: String, value: JSONValue)] = []
     var references: [(mapping: ReferenceMapping, value: JSONValue)] = []
     var catalogs: [(mapping: CatalogMapping, value: JSONValue)] = []
@@ -60,17 +61,10 @@ extension Assembler {
         }
         var fields = RecordFields()
         fields.plain.reserveCapacity(record.row.count + table.children.count)
-        // In the row's own order; of several bad columns the first by name is reported, so the
-        // error does not depend on the order of the dictionary.
-        var problem: (column: String, reason: String)?
-        func report(_ column: String, _ reason: String) {
-            if problem.map({ column < $0.column }) ?? true { problem = (column, reason) }
-        }
+        // The row is in column-name order: of several bad columns the first by name is
+        // reported, whatever order the message gave them in.
         for (column, value) in record.row {
-            if let reason = oversized(value) {
-                report(column, reason)
-                continue
-            }
+            if let reason = oversized(value) { return refuse(column, reason) }
             if column == table.externalId || table.references.contains(where: { $0.column == column })
                 || table.catalogs.contains(where: { $0.column == column })
             {
@@ -80,13 +74,12 @@ extension Assembler {
                 switch value {
                 case .bool(let removed): fields.removed = removed
                 case .null: break
-                default: report(column, "expected a boolean, found \(value.kindName)")
+                default: return refuse(column, "expected a boolean, found \(value.kindName)")
                 }
                 continue
             }
             fields.plain.append((column, value))
         }
-        if let problem { return refuse(problem.column, problem.reason) }
         for child in table.children {
             let rows = record.children?[child.field] ?? []
             // The starter leaves the link column out; messages of earlier versions carry it.

@@ -16,7 +16,7 @@ extension BOIEvent {
         buffer.append(contentsOf: #","boiId":"#.utf8)
         JSONText.appendString(boiId.rawValue.utf8, to: &buffer)
         buffer.append(contentsOf: #","changes":"#.utf8)
-        JSONText.appendObject(changes, to: &buffer, sortingKeys: true)
+        JSONText.appendObject(changes, to: &buffer)
         buffer.append(contentsOf: #","eventId":"#.utf8)
         JSONText.appendString(eventId.utf8, to: &buffer)
         buffer.append(contentsOf: #","externalId":"#.utf8)

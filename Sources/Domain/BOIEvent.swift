@@ -10,13 +10,13 @@ public struct BOIEvent: Hashable, Codable, Sendable {
     public var isCreate: Bool
     public var actual: Bool
     /// Only the fields that changed, with their new values.
-    public var changes: [String: JSONValue]
+    public var changes: JSONObject
     public var migrationId: MigrationID
     public var operDate: OperDate
     public var version: Int64
 
     public init(
-        instance: BOIInstance, isCreate: Bool, changes: [String: JSONValue], migrationId: MigrationID,
+        instance: BOIInstance, isCreate: Bool, changes: JSONObject, migrationId: MigrationID,
         operDate: OperDate
     ) {
         self.eventId = "\(instance.boiId.rawValue):\(instance.version)"

@@ -8,14 +8,14 @@ public struct BOIInstance: Hashable, Codable, Sendable {
     public var bo: BOCode
     /// The externalId of the record that created it.
     public var externalId: String
-    public var document: [String: JSONValue]
+    public var document: JSONObject
     /// `false` once a record said `removed = true`.
     public var actual: Bool
     /// Incremented by every published change; events carry it, so downstream can order them.
     public var version: Int64
 
     public init(
-        boiId: BoiID, bo: BOCode, externalId: String, document: [String: JSONValue] = [:], actual: Bool = true,
+        boiId: BoiID, bo: BOCode, externalId: String, document: JSONObject = [:], actual: Bool = true,
         version: Int64 = 0
     ) {
         self.boiId = boiId

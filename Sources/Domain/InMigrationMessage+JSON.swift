@@ -81,7 +81,7 @@ private struct MessageFields {
         return date
     }
 
-    func object(_ key: String) throws(MessageFormatError) -> [String: JSONValue] {
+    func object(_ key: String) throws(MessageFormatError) -> JSONObject {
         guard let value = self[key] else { throw missing(key) }
         guard case .object(let fields) = value else { throw wrongType(key, expected: "an object", found: value) }
         return fields

@@ -36,13 +36,13 @@ public struct RecordMessage: Codable, Sendable, Hashable {
     /// `nil` when the in-table row has none: the consumer rejects such a record with an error.
     public var externalId: String?
     /// Every column of the in-table row, as discovered, by column name.
-    public var row: [String: JSONValue]
+    public var row: JSONObject
     /// Child rows by the child mapping's field name; absent when the table has no children.
     public var children: [String: [JSONValue]]?
 
     public init(
         migrationId: MigrationID, operDate: OperDate, bo: BOCode, table: String, externalId: String?,
-        row: [String: JSONValue], children: [String: [JSONValue]]? = nil
+        row: JSONObject, children: [String: [JSONValue]]? = nil
     ) {
         self.migrationId = migrationId
         self.operDate = operDate

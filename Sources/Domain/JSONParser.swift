@@ -90,12 +90,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseObject(capacity: Int) throws(Failure) -> [String: JSONValue] {
-        // Room for the members expected at once: growing 1, 2, 4, 8, 16 rehashes every member
-        // four times, and was a tenth of the consumer's decoding.
-        var object = [String: JSONValue](minimumCapacity: capacity)
-        try parseMembers { object[$0] = $1 }
-        return object
+    private mutating func parseObject(capacity: Int) throws(Failure) -> JSONObject {
+        // Room for the members expected at once: growing 1, 2, 4, 8, 16 copies every member
+        // four times.
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(capacity)
+        try parseMembers { members.append(JSONObject.Member(key: $0, value: $1)) }
+        return JSONObject(unsorted: consume members)
     }
 
     /// Reads an object member by member, in the order they are written, into `add`.

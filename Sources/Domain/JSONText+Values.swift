@@ -4,10 +4,9 @@ extension JSONText {
     /// Integers are written as integers (as ``JSONValue/keyText`` prints them, so unique keys
     /// compare alike), other numbers in Swift's shortest round-trip form, which is valid JSON;
     /// JSON has no infinity or NaN, so those become null.
-    /// - Parameter sortingKeys: write object members in key order, for output that is the same
-    ///   byte for byte every time (events); without it, in the dictionary's order (documents,
-    ///   which `jsonb` normalises anyway).
-    public static func appendValue(_ value: JSONValue, to buffer: inout [UInt8], sortingKeys: Bool = false) {
+    /// Object members come in key order (``JSONObject`` keeps them so): the same value is the
+    /// same bytes every time, which events need.
+    public static func appendValue(_ value: JSONValue, to buffer: inout [UInt8]) {
         switch value {
         case .null: buffer.append(contentsOf: "null".utf8)
         case .bool(let bool): buffer.append(contentsOf: (bool ? "true" : "false").utf8)
@@ -17,28 +16,21 @@ extension JSONText {
             buffer.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                appendValue(element, to: &buffer, sortingKeys: sortingKeys)
+                appendValue(element, to: &buffer)
             }
             buffer.append(UInt8(ascii: "]"))
-        case .object(let fields): appendObject(fields, to: &buffer, sortingKeys: sortingKeys)
+        case .object(let fields): appendObject(fields, to: &buffer)
         }
     }
 
-    /// Appends an object; see ``appendValue(_:to:sortingKeys:)``.
-    public static func appendObject(_ fields: [String: JSONValue], to buffer: inout [UInt8], sortingKeys: Bool = false) {
+    /// Appends an object; see ``appendValue(_:to:)``.
+    public static func appendObject(_ fields: JSONObject, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "{"))
-        var first = true
-        func member(_ key: String, _ value: JSONValue) {
-            if !first { buffer.append(UInt8(ascii: ",")) }
-            first = false
+        for (index, (key, value)) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
             appendString(key.utf8, to: &buffer)
             buffer.append(UInt8(ascii: ":"))
-            appendValue(value, to: &buffer, sortingKeys: sortingKeys)
-        }
-        if sortingKeys {
-            for (key, value) in fields.sorted(by: { $0.key < $1.key }) { member(key, value) }
-        } else {
-            for (key, value) in fields { member(key, value) }
+            appendValue(value, to: &buffer)
         }
         buffer.append(UInt8(ascii: "}"))
     }

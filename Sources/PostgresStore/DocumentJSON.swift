@@ -5,9 +5,8 @@ import Domain
 /// With ``JSONParser`` rather than `JSONDecoder`: a batch that resolves references loads
 /// thousands of documents, and `JSONDecoder` would cost more than the query.
 enum DocumentJSON {
-    /// A document as JSON text, for a `jsonb[]` parameter. Keys in the dictionary's order:
-    /// `jsonb` keeps its own.
-    static func encode(_ document: [String: JSONValue]) -> [UInt8] {
+    /// A document as JSON text, for a `jsonb[]` parameter.
+    static func encode(_ document: JSONObject) -> [UInt8] {
         var json: [UInt8] = []
         json.reserveCapacity(512)
         JSONText.appendObject(document, to: &json)
@@ -15,7 +14,7 @@ enum DocumentJSON {
     }
 
     /// - Throws: ``PostgresStoreError`` `.corruptRow` when `text` is not a JSON object.
-    static func decode(_ text: String) throws -> [String: JSONValue] {
+    static func decode(_ text: String) throws -> JSONObject {
         let value: JSONValue
         do {
             value = try JSONParser.parse(text)

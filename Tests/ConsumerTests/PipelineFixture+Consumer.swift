@@ -57,7 +57,7 @@ extension PipelineFixture {
             + parked.map { "parked \($0["source_boi_id"] ?? "").\($0["field"] ?? "")[\($0["position"] ?? "")] → \($0["target_bo"] ?? ""):\($0["target_external_id"] ?? "")" }
     }
 
-    func instance(_ bo: BOCode, _ externalId: String) async throws -> (boiId: String, document: [String: JSONValue], actual: Bool)? {
+    func instance(_ bo: BOCode, _ externalId: String) async throws -> (boiId: String, document: JSONObject, actual: Bool)? {
         guard
             let row = try await source.client.execute(
                 """
@@ -66,7 +66,7 @@ extension PipelineFixture {
                 """, [bo.rawValue, externalId]
             ).first
         else { return nil }
-        let document = try JSONDecoder().decode([String: JSONValue].self, from: Data((row["document"] ?? "{}").utf8))
+        let document = try JSONDecoder().decode(JSONObject.self, from: Data((row["document"] ?? "{}").utf8))
         return (row["boi_id"] ?? "", document, row.bool("actual") ?? false)
     }
 }

@@ -35,7 +35,7 @@ enum AssemblerFixture {
     ]
 
     static func record(
-        _ table: String, _ externalId: String?, _ row: [String: JSONValue], children: [String: [JSONValue]]? = nil
+        _ table: String, _ externalId: String?, _ row: JSONObject, children: [String: [JSONValue]]? = nil
     ) -> RecordMessage {
         var full = row
         full["external_id"] = externalId.map(JSONValue.string) ?? .null

@@ -49,7 +49,7 @@ struct EncodingTests {
     }
 
     @Test func documentsRoundTripThroughJSON() throws {
-        let document: [String: JSONValue] = [
+        let document: JSONObject = [
             "text": .string("«ü» \"q\" \\ \n\t\u{1} 😀"), "int": .number(900_101_300_001), "negative": .number(-3),
             "fraction": .number(0.1), "huge": .number(1e300), "flag": .bool(false), "none": .null,
             "list": .array([.number(1), .string("two"), .array([]), .object([:])]),

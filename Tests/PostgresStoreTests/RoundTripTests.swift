@@ -7,7 +7,7 @@ import Testing
 
 @Suite(.serialized, .enabled(if: TestDatabase.isAvailable), .timeLimit(.minutes(2)))
 struct RoundTripTests {
-    static let rich: [String: JSONValue] = [
+    static let rich: JSONObject = [
         "first_name": .string("Әлия «Ақ» 😀 \"quoted\" \\ back\nline\t\u{1}"),
         "iin": .string("900101300001"),
         "salary": .number(1234.5),

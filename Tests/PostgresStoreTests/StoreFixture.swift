@@ -90,7 +90,7 @@ enum Sample {
     static func id(_ bo: BOCode, _ externalId: String) -> BoiID { BoiID.derived(from: key(bo, externalId)) }
 
     static func person(_ externalId: String, iin: String?, name: String = "Aigerim") -> BOIInstance {
-        var document: [String: JSONValue] = ["external_id": .string(externalId), "first_name": .string(name)]
+        var document: JSONObject = ["external_id": .string(externalId), "first_name": .string(name)]
         if let iin { document["iin"] = .string(iin) }
         return BOIInstance(boiId: id("Person", externalId), bo: "Person", externalId: externalId, document: document)
     }
