@@ -9,7 +9,7 @@ import Config
 /// default keeps up to 64 MiB of messages queued and fetches up to 50 MiB at once. It must still
 /// hold about a second of consumption: librdkafka 2.0 stops fetching a partition for a whole
 /// second when the queue is over its limit, and at 40,000 records/s (~18 MiB/s) an 8 MiB queue
-/// left the consumer waiting for the broker in every few rounds. At the 29,000 records/s of the
+/// left the consumer waiting for the broker every few batches. At the 29,000 records/s of the
 /// benchmark, 16 MiB consumed as fast as 32 MiB did, and `serve` peaked 30 MiB lower.
 public enum ConsumerSettings {
     /// - Throws: ``ConfigurationError`` when no bootstrap address is configured.

@@ -8,15 +8,16 @@ import Synchronization
 
 /// Part 2 of in-migration: the consumer group `in_migration` on `IN_MIGRATION`.
 ///
-/// Each round: poll a batch, apply it to the store (events go to the outbox in the same
-/// transaction), publish the outbox, and only then commit the batch's offsets. A crash anywhere
-/// repeats at most the last round, and the stored positions make the repeat a no-op.
+/// Each transaction applies polled messages to the store (events go to the outbox in the same
+/// transaction); its events are published, and only then are its offsets committed. A crash
+/// anywhere repeats at most the transactions not yet committed to Kafka, and the stored
+/// positions make the repeat a no-op.
 ///
-/// A round's partitions are shared among lanes that apply their shares at once, each in its own
-/// transaction: while the database works on one, the other is assembled. Lanes never share a
-/// partition, and records that may merge on a unique key share one (the starter keys them so);
-/// what two lanes still contend for — an instance both reach, say — the store's locks order, and
-/// a clash makes one lane retry.
+/// The partitions are shared among lanes, each applying its own in transactions one after the
+/// other, all lanes at once: while the database works on one lane's transaction, another's is
+/// assembled. Lanes never share a partition, and records that may merge on a unique key share
+/// one (the starter keys them so); what two lanes still contend for — an instance both reach,
+/// say — the store's locks order, and a clash makes one lane retry.
 public final class InMigrationConsumer: Sendable {
     let consumer: KafkaConsumer
     let processor: BatchProcessor
@@ -25,7 +26,7 @@ public final class InMigrationConsumer: Sendable {
     let logger: Logger
     let kafka: BlockingExecutor
     private let subscribed = Mutex(false)
-    /// Messages per round.
+    /// Messages polled at once; each lane applies up to its part of them per transaction.
     public let batchSize: Int
     /// Transactions applied at once (``ConsumerOptions/lanes``).
     public let lanes: Int
@@ -56,9 +57,11 @@ public final class InMigrationConsumer: Sendable {
     /// - Parameter caughtUp: called (without waiting) when a poll finds nothing after batches were
     ///   applied and their offsets committed: `serve` rings the monitor with it.
     ///
-    /// Rounds overlap by one step: while the broker acknowledges a batch's events, the next batch
-    /// is polled and applied; the batch's offsets are committed once its events are acknowledged.
-    /// Cancelled, it leaves the last batch's offsets uncommitted; its redelivery is a no-op.
+    /// Each lane applies its partitions' messages one transaction after the other, and takes its
+    /// next share as soon as its last is done (``LaneQueues``). A finished transaction's events
+    /// are sent at once; its offsets are committed once those events are acknowledged, which
+    /// is awaited only when the next transaction finishes. Cancelled, it leaves the last
+    /// transaction's offsets uncommitted; their redelivery is a no-op.
     public func run(
         untilIdle: Bool = false, finished: @Sendable () async -> Bool = { true }, caughtUp: @Sendable () -> Void = {}
     ) async throws {
@@ -69,74 +72,70 @@ public final class InMigrationConsumer: Sendable {
             try await kafka.run { try consumer.subscribe([topic]) }
         }
         try await relay.drain()
-        var unsettled: Unsettled?
-        var idleRounds = 0
-        // Batches applied since the last poll that found nothing.
-        var applied = false
-        while !Task.isCancelled {
-            let batchSize = self.batchSize
-            let polled = try await kafka.run { try consumer.poll(max: batchSize, timeout: .milliseconds(250)) }
-            unsettled?.drop(revoked: polled.revoked)
-            if polled.messages.isEmpty {
-                try await settle(unsettled)
-                unsettled = nil
-                try await relay.drain()
-                if applied { caughtUp() }
-                applied = false
-                if untilIdle {
-                    idleRounds += 1
-                    if idleRounds >= 2, await isIdleOrUnknown(), await finished() { return }
+        try await withThrowingTaskGroup(of: LaneOutcome.self) { lanes in
+            var queues = LaneQueues(lanes: self.lanes, batchSize: batchSize)
+            var unsettled: Unsettled?
+            // Partitions revoked and not assigned again: not this member's to commit.
+            var revoked: Set<TopicPartition> = []
+            var idleRounds = 0
+            // Transactions applied since the last poll that found nothing.
+            var applied = false
+            while !Task.isCancelled {
+                if queues.wantsMessages {
+                    let room = queues.room
+                    let wait: Duration = queues.isBusy || queues.held > 0 ? .zero : .milliseconds(250)
+                    let polled = try await kafka.run { try consumer.poll(max: room, timeout: wait) }
+                    revoked.subtract(polled.assigned)
+                    revoked.formUnion(polled.revoked)
+                    unsettled?.drop(revoked: revoked)
+                    queues.revoke(Set(polled.revoked.map(\.partition)))
+                    queues.enqueue(polled.messages)
+                    if !polled.messages.isEmpty { idleRounds = 0 }
                 }
-                continue
+                while let (lane, share) = queues.start() {
+                    lanes.addTask { LaneOutcome(lane: lane, outcome: try await self.apply(share)) }
+                }
+                if queues.isIdle {
+                    try await settle(unsettled)
+                    unsettled = nil
+                    try await relay.drain()
+                    relay.forgetDrained()
+                    if applied { caughtUp() }
+                    applied = false
+                    if untilIdle {
+                        idleRounds += 1
+                        if idleRounds >= 2, await isIdleOrUnknown(), await finished() { return }
+                    }
+                    continue
+                }
+                guard let done = try await lanes.next() else { continue }
+                applied = true
+                queues.finished(lane: done.lane, remainder: done.outcome.remainder)
+                try await settle(unsettled)
+                var offsets = done.outcome.offsets
+                offsets.removeAll { revoked.contains($0.topicPartition) }
+                unsettled = try await publish(done.outcome.outbox, offsets: offsets)
             }
-            idleRounds = 0
-            applied = true
-            unsettled = try await round(polled.messages, after: unsettled)
         }
     }
 
-    /// A batch applied and its events sent, whose offsets wait for the acknowledgements.
+    /// A lane's finished transaction.
+    struct LaneOutcome: Sendable {
+        var lane: Int
+        var outcome: BatchProcessor.Outcome
+    }
+
+    /// A transaction applied and its events sent, whose offsets wait for the acknowledgements.
     struct Unsettled: Sendable {
         var publication: OutboxRelay.Publication
         var offsets: [TopicPartitionOffset]
 
         /// Partitions revoked meanwhile are no longer this member's to commit (a commit in a
-        /// rebalance fails): their next owner gets the batch again, and its stored positions
+        /// rebalance fails): their next owner gets the messages again, and its stored positions
         /// make that a no-op.
-        mutating func drop(revoked: [TopicPartition]) {
+        mutating func drop(revoked: Set<TopicPartition>) {
             guard !revoked.isEmpty else { return }
-            let revoked = Set(revoked)
             offsets.removeAll { revoked.contains($0.topicPartition) }
-        }
-    }
-
-    /// One polled batch, in as many steps as the processor needs: the lanes apply their shares
-    /// at once, one transaction each; the previous step's events are settled; this step's are
-    /// published together. A lane's share that passed the processor's resolution limit leaves a
-    /// remainder for the next step. Returns the last step when its events are still on their way.
-    func round(_ messages: [KafkaMessage], after previous: Unsettled?) async throws -> Unsettled? {
-        var unsettled = previous
-        var messages = messages
-        repeat {
-            let outcomes = try await applyInLanes(messages)
-            try await settle(unsettled)
-            let outbox = outcomes.flatMap(\.outbox).sorted { $0.id < $1.id }
-            unsettled = try await publish(outbox, offsets: outcomes.flatMap(\.offsets))
-            messages = outcomes.flatMap(\.remainder)
-        } while !messages.isEmpty
-        return unsettled
-    }
-
-    /// One transaction per lane, all at once; returns when every lane is done.
-    private func applyInLanes(_ messages: [KafkaMessage]) async throws -> [BatchProcessor.Outcome] {
-        let shares = LaneSplit.split(messages, lanes: lanes)
-        return try await withThrowingTaskGroup(of: BatchProcessor.Outcome.self) { group in
-            for share in shares {
-                group.addTask { try await self.apply(share) }
-            }
-            var outcomes: [BatchProcessor.Outcome] = []
-            for try await outcome in group { outcomes.append(outcome) }
-            return outcomes
         }
     }
 

@@ -22,6 +22,9 @@ final class OutboxRelay: Sendable {
     var batchSize: Int { 5_000 }
     var timeout: Duration { .seconds(300) }
     private static let nextTag = Atomic<UInt64>(1)
+    /// Outbox entries ``drain()`` published, which a lane's transaction may still report to
+    /// ``publish(_:)``: a lane can commit while an earlier transaction's events are drained.
+    private let drained = Mutex<Set<Int64>>([])
 
     init(store: any BOIStore, producer: KafkaProducer, logger: Logger) {
         self.store = store
@@ -45,7 +48,9 @@ final class OutboxRelay: Sendable {
             }
             let tally = await producer.awaitDelivery(tag: tag, expected: pending.count, timeout: timeout)
             try Self.check(tally, expected: pending.count)
-            try await store.removeOutbox(Self.entries(of: pending))
+            let entries = Self.entries(of: pending)
+            try await store.removeOutbox(entries)
+            drained.withLock { $0.formUnion(entries) }
             published += pending.count
         }
     }
@@ -60,16 +65,19 @@ final class OutboxRelay: Sendable {
     }
 
     /// Sends just-committed batches' outbox messages from memory, without reading them back —
-    /// if they are next in outbox order: this process holds the relay lease and nothing older
-    /// than their last entry waits in the outbox but their own entries. An instance's earlier
-    /// event, written by another transaction, was committed before these batches could lock the
-    /// instance, so the check sees it.
+    /// if they are next in outbox order: this process holds the relay lease, nothing older than
+    /// their last entry waits in the outbox but their own entries, and no ``drain()`` published
+    /// these already. An instance's earlier event, written by another transaction, was committed
+    /// before these batches could lock the instance, so the check sees it.
     /// - Parameter messages: the batches' messages with their outbox id, in outbox order.
     /// - Returns: what to ``settle(_:)``; `nil` when nothing was sent, and the batches must go
     ///   through ``awaitPublished(upTo:)`` instead.
     func publish(_ messages: [OutboxMessage]) async throws -> Publication? {
         let entries = Self.entries(of: messages)
-        guard let last = entries.last, try await store.acquireOutboxRelay(),
+        let wasDrained = drained.withLock { drained in
+            entries.reduce(false) { wasDrained, entry in drained.remove(entry) != nil || wasDrained }
+        }
+        guard let last = entries.last, !wasDrained, try await store.acquireOutboxRelay(),
             try await !store.outboxHasPending(upTo: last, except: entries)
         else { return nil }
         let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
@@ -92,6 +100,12 @@ final class OutboxRelay: Sendable {
         let tally = await producer.awaitDelivery(tag: publication.tag, expected: publication.count, timeout: timeout)
         try Self.check(tally, expected: publication.count)
         try await store.removeOutbox(publication.ids)
+    }
+
+    /// Forgets what ``drain()`` published; call when no transaction whose entries it may have
+    /// published is still to be reported to ``publish(_:)``.
+    func forgetDrained() {
+        drained.withLock { $0.removeAll() }
     }
 
     /// Waits until every outbox message up to `id` is published — by this process or by the one

@@ -16,7 +16,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         help: "Exit when the group's lag on IN_MIGRATION is 0, every change is published and every started migration is complete.")
     var untilIdle = false
 
-    @Option(help: "Messages per round (default: consumer.batchSize of the configuration, 5000).")
+    @Option(help: "Messages polled at once, shared among the lanes (default: consumer.batchSize of the configuration, 5000).")
     var batchSize: Int?
 
     func validate() throws {

@@ -65,7 +65,7 @@ public struct PipelineFixture: Sendable {
         await database.drop()
     }
 
-    /// A new member of the consumer group, polling `batchSize` messages a round.
+    /// A new member of the consumer group, polling `batchSize` messages at once.
     public func consumer(batchSize: Int = 5_000) throws -> ConsumerRuntime {
         var configuration = self.configuration
         configuration.consumer.batchSize = batchSize

@@ -8,34 +8,56 @@ import PostgresStore
 import Store
 import Testing
 
-@Suite("Consumer: lanes")
-struct LaneSplitTests {
-    static func messages(_ partitions: [Int32]) -> [KafkaMessage] {
-        partitions.enumerated().map { offset, partition in
-            KafkaMessage(topic: "IN_MIGRATION", partition: partition, offset: Int64(offset), key: nil, value: [])
+@Suite("Consumer: lane queues")
+struct LaneQueuesTests {
+    static func messages(_ partitions: [Int32], from first: Int64 = 0) -> [KafkaMessage] {
+        partitions.enumerated().map { index, partition in
+            KafkaMessage(topic: "IN_MIGRATION", partition: partition, offset: first + Int64(index), key: nil, value: [])
         }
     }
 
-    @Test func partitionsStayWholeAndInOrderAndLanesGetAboutAsMany() {
-        let batch = Self.messages([0, 1, 0, 2, 0, 3, 1, 0, 2, 0])
-        let shares = LaneSplit.split(batch, lanes: 2)
-        #expect(shares.count == 2)
-        // Partition 0 has five messages and goes first to lane 0; 1, 2 (two each) and 3 fill lane 1.
-        #expect(shares[0].map(\.partition) == [0, 0, 0, 0, 0])
-        #expect(shares[1].map(\.partition) == [1, 2, 3, 1, 2])
-        for share in shares {
-            for partition in Set(share.map(\.partition)) {
-                let offsets = share.filter { $0.partition == partition }.map(\.offset)
-                #expect(offsets == offsets.sorted())
-                #expect(offsets.count == batch.filter { $0.partition == partition }.count)
-            }
-        }
+    @Test func partitionsKeepTheirLaneAndOrderAndLanesGetAboutAsManyPartitions() {
+        var queues = LaneQueues(lanes: 2, batchSize: 4)
+        queues.enqueue(Self.messages([0, 1, 0, 2, 0, 3]))
+        let first = queues.start()
+        let second = queues.start()
+        #expect(queues.start() == nil, "both lanes are busy")
+        // Partitions go to the lane with the fewest as they are first seen: 0 and 2, 1 and 3.
+        #expect(first?.lane == 0 && first?.messages.map(\.offset) == [0, 2])
+        #expect(second?.lane == 1 && second?.messages.map(\.offset) == [1, 5])
+        #expect(queues.held == 2)
+        // A lane takes its next share as soon as it is done, whatever the other does.
+        queues.enqueue(Self.messages([1, 2, 3], from: 6))
+        queues.finished(lane: 1, remainder: [])
+        let next = queues.start()
+        #expect(next?.lane == 1 && next?.messages.map(\.offset) == [6, 8])
+        #expect(queues.start() == nil)
+        queues.finished(lane: 0, remainder: [])
+        #expect(queues.start()?.messages.map(\.offset) == [3, 4])
     }
 
-    @Test func fewerPartitionsThanLanesLeaveNoEmptyShare() {
-        #expect(LaneSplit.split(Self.messages([4, 4, 4]), lanes: 3).map { $0.map(\.offset) } == [[0, 1, 2]])
-        #expect(LaneSplit.split([], lanes: 2).isEmpty)
-        #expect(LaneSplit.split(Self.messages([1, 2]), lanes: 1).map(\.count) == [2])
+    @Test func aRemainderGoesFirstAgainAndRevokedPartitionsAreDropped() {
+        var queues = LaneQueues(lanes: 1, batchSize: 3)
+        queues.enqueue(Self.messages([0, 1, 0, 1, 0]))
+        let share = queues.start()
+        #expect(share?.messages.map(\.offset) == [0, 1, 2])
+        queues.finished(lane: 0, remainder: Array(share?.messages.suffix(2) ?? []))
+        queues.revoke([1])
+        #expect(queues.held == 2, "messages 1 (from the remainder) and 3, of partition 1, are dropped")
+        #expect(queues.start()?.messages.map(\.offset) == [2, 4])
+    }
+
+    @Test func pollsOnlyWhileALaneIsShortAndThereIsRoom() {
+        var queues = LaneQueues(lanes: 2, batchSize: 4)
+        #expect(queues.isIdle && queues.wantsMessages && queues.room == 8)
+        queues.enqueue(Self.messages([0, 1, 0, 1, 0, 1]))
+        #expect(!queues.wantsMessages, "each lane has a share waiting")
+        queues.enqueue(Self.messages([0, 0], from: 6))
+        #expect(queues.room == 0)
+        _ = queues.start()
+        #expect(!queues.wantsMessages && queues.room == 2 && !queues.isIdle && queues.isBusy)
+        _ = queues.start()
+        #expect(queues.wantsMessages && queues.room == 4, "lane 1 has one message left")
     }
 }
 
@@ -71,7 +93,8 @@ struct LaneTests {
                 try producer.send(topic: topic, partition: partition, key: nil, value: Self.value(externalId, iin: iin), tag: 1)
                 sent += 1
             }
-            // The lanes take partitions {0, 2} and {1, 3}: every pair below is split between them.
+            // Every pair below sits on two partitions, and the lanes share the four partitions as
+            // they first see them: pairs are split between the lanes.
             for index in 0..<100 {
                 try send("A-\(index)", iin: "\(index)", partition: Int32(index % 2))
                 try send("B-\(index)", iin: "\(index)", partition: Int32(3 - index % 2))
