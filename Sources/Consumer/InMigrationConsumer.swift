@@ -85,11 +85,14 @@ public final class InMigrationConsumer: Sendable {
                     let room = queues.room
                     let wait: Duration = queues.isBusy || queues.held > 0 ? .zero : .milliseconds(250)
                     let polled = try await kafka.run { try consumer.poll(max: room, timeout: wait) }
-                    revoked.subtract(polled.assigned)
                     revoked.formUnion(polled.revoked)
+                    revoked.subtract(polled.assigned)
                     unsettled?.drop(revoked: revoked)
-                    queues.revoke(Set(polled.revoked.map(\.partition)))
-                    queues.enqueue(polled.messages)
+                    // A poll ends at a rebalance: its messages of revoked partitions came before it,
+                    // and come again from the committed offsets should the partitions come back.
+                    let lost = Set(polled.revoked.map(\.partition))
+                    queues.revoke(lost)
+                    queues.enqueue(lost.isEmpty ? polled.messages : polled.messages.filter { !lost.contains($0.partition) })
                     if !polled.messages.isEmpty { idleRounds = 0 }
                 }
                 while let (lane, share) = queues.start() {

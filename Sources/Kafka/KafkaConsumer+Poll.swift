@@ -8,8 +8,10 @@ extension KafkaConsumer {
     ///
     /// Returns as soon as something was received (records or a rebalance) and
     /// nothing more is immediately available, or when `timeout` has elapsed
-    /// (then possibly empty). Rebalances met on the way are applied before
-    /// returning. Records are copied out of librdkafka's memory.
+    /// (then possibly empty). A rebalance is applied and ends the call, so the
+    /// records returned with it were all fetched before it: those of revoked
+    /// partitions belong to the next owner. Records are copied out of
+    /// librdkafka's memory.
     ///
     /// - Throws: `KafkaError` for real consumer errors (offset out of range with
     ///   `auto.offset.reset=error`, unknown topic or partition, authorization,
@@ -36,6 +38,7 @@ extension KafkaConsumer {
                     continue
                 }
                 defer { rd_kafka_event_destroy(event) }
+                let isRebalance = RDKafkaEvent.type(of: event) == RD_KAFKA_EVENT_REBALANCE
                 if let error = apply(event: event, client: handle, into: &result, topicNames: &topicNames) {
                     guard result.isEmpty else {
                         pendingError.withLock { $0 = error }
@@ -43,6 +46,7 @@ extension KafkaConsumer {
                     }
                     throw error
                 }
+                if isRebalance { break }
             }
             return result
         }
