@@ -113,7 +113,11 @@ public final class InMigrationConsumer: Sendable {
                 }
                 guard let done = try await lanes.next() else { continue }
                 applied = true
-                queues.finished(lane: done.lane, remainder: done.outcome.remainder)
+                queues.finished(
+                    lane: done.lane,
+                    remainder: done.outcome.remainder.filter {
+                        !revoked.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
+                    })
                 try await settle(unsettled)
                 var offsets = done.outcome.offsets
                 offsets.removeAll { revoked.contains($0.topicPartition) }
