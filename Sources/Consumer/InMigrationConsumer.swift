@@ -75,8 +75,6 @@ public final class InMigrationConsumer: Sendable {
         try await withThrowingTaskGroup(of: LaneOutcome.self) { lanes in
             var queues = LaneQueues(lanes: self.lanes, batchSize: batchSize)
             var unsettled: Unsettled?
-            // Partitions revoked and not assigned again: not this member's to commit.
-            var revoked: Set<TopicPartition> = []
             var idleRounds = 0
             // Transactions applied since the last poll that found nothing.
             var applied = false
@@ -85,14 +83,12 @@ public final class InMigrationConsumer: Sendable {
                     let room = queues.room
                     let wait: Duration = queues.isBusy || queues.held > 0 ? .zero : .milliseconds(250)
                     let polled = try await kafka.run { try consumer.poll(max: room, timeout: wait) }
-                    revoked.formUnion(polled.revoked)
-                    revoked.subtract(polled.assigned)
-                    unsettled?.drop(revoked: revoked)
                     // A poll ends at a rebalance: its messages of revoked partitions came before it,
                     // and come again from the committed offsets should the partitions come back.
-                    let lost = Set(polled.revoked.map(\.partition))
-                    queues.revoke(lost)
-                    queues.enqueue(lost.isEmpty ? polled.messages : polled.messages.filter { !lost.contains($0.partition) })
+                    queues.revoke(polled.revoked.map(\.partition))
+                    queues.assign(polled.assigned.map(\.partition))
+                    unsettled?.offsets.removeAll { !queues.owns($0.partition) }
+                    queues.enqueue(polled.messages)
                     if !polled.messages.isEmpty { idleRounds = 0 }
                 }
                 while let (lane, share) = queues.start() {
@@ -113,15 +109,10 @@ public final class InMigrationConsumer: Sendable {
                 }
                 guard let done = try await lanes.next() else { continue }
                 applied = true
-                queues.finished(
-                    lane: done.lane,
-                    remainder: done.outcome.remainder.filter {
-                        !revoked.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
-                    })
+                queues.finished(lane: done.lane, remainder: done.outcome.remainder)
                 try await settle(unsettled)
-                var offsets = done.outcome.offsets
-                offsets.removeAll { revoked.contains($0.topicPartition) }
-                unsettled = try await publish(done.outcome.outbox, offsets: offsets)
+                unsettled = try await publish(
+                    done.outcome.outbox, offsets: done.outcome.offsets.filter { queues.owns($0.partition) })
             }
         }
     }
@@ -133,17 +124,12 @@ public final class InMigrationConsumer: Sendable {
     }
 
     /// A transaction applied and its events sent, whose offsets wait for the acknowledgements.
+    /// Offsets of partitions revoked meanwhile are dropped: they are no longer this member's to
+    /// commit (a commit in a rebalance fails), their next owner gets the messages again, and its
+    /// stored positions make that a no-op.
     struct Unsettled: Sendable {
         var publication: OutboxRelay.Publication
         var offsets: [TopicPartitionOffset]
-
-        /// Partitions revoked meanwhile are no longer this member's to commit (a commit in a
-        /// rebalance fails): their next owner gets the messages again, and its stored positions
-        /// make that a no-op.
-        mutating func drop(revoked: Set<TopicPartition>) {
-            guard !revoked.isEmpty else { return }
-            offsets.removeAll { revoked.contains($0.topicPartition) }
-        }
     }
 
     private func apply(_ messages: [KafkaMessage]) async throws -> BatchProcessor.Outcome {

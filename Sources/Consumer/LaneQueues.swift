@@ -12,6 +12,8 @@ struct LaneQueues {
     let share: Int
     /// Messages held for all lanes together before the consumer stops polling.
     let capacity: Int
+    /// Partitions revoked and not assigned again: their messages are the next owner's.
+    private var revoked: Set<Int32> = []
     private var laneOf: [Int32: Int] = [:]
     private var partitionsPerLane: [Int]
     private var pending: [[KafkaMessage]]
@@ -43,9 +45,12 @@ struct LaneQueues {
     /// Whether a poll would help: some lane has less than a share waiting, and there is room.
     var wantsMessages: Bool { room > 0 && pending.contains { $0.count < share } }
 
-    /// Adds polled messages to their partitions' lanes, in order.
+    /// Whether the partition is this member's: not revoked since it was last assigned.
+    func owns(_ partition: Int32) -> Bool { !revoked.contains(partition) }
+
+    /// Adds polled messages of owned partitions to their lanes, in order.
     mutating func enqueue(_ messages: [KafkaMessage]) {
-        for message in messages {
+        for message in messages where owns(message.partition) {
             pending[lane(of: message.partition)].append(message)
         }
     }
@@ -61,20 +66,28 @@ struct LaneQueues {
         return (lane, messages)
     }
 
-    /// A lane's transaction is done; what it left for another (in order) goes first again.
+    /// A lane's transaction is done; what it left for another (in order) goes first again, but
+    /// for partitions revoked meanwhile.
     mutating func finished(lane: Int, remainder: [KafkaMessage]) {
         busy[lane] = false
-        pending[lane].insert(contentsOf: remainder, at: 0)
+        pending[lane].insert(contentsOf: remainder.filter { owns($0.partition) }, at: 0)
     }
 
-    /// Drops the messages held for partitions this member no longer owns: their next owner reads
-    /// them again from the group's committed offsets. A partition keeps its lane, should it
-    /// come back while that lane still applies its last share.
-    mutating func revoke(_ partitions: Set<Int32>) {
+    /// Drops the messages held for partitions this member no longer owns, and refuses theirs
+    /// until they are assigned again: their next owner reads them again from the group's
+    /// committed offsets. A partition keeps its lane, should it come back while that lane still
+    /// applies its last share.
+    mutating func revoke(_ partitions: some Collection<Int32>) {
         guard !partitions.isEmpty else { return }
+        revoked.formUnion(partitions)
         for lane in pending.indices {
-            pending[lane].removeAll { partitions.contains($0.partition) }
+            pending[lane].removeAll { revoked.contains($0.partition) }
         }
+    }
+
+    /// Partitions assigned (again) to this member.
+    mutating func assign(_ partitions: some Collection<Int32>) {
+        revoked.subtract(partitions)
     }
 
     private mutating func lane(of partition: Int32) -> Int {
