@@ -21,14 +21,18 @@ public struct BoiID: StringIdentifier, Comparable {
         for byte in key.bo.rawValue.utf8 { mix(byte) }
         mix(0)
         for byte in key.externalId.utf8 { mix(byte) }
-        // Digit by digit: every new instance derives its id, and `String(_:radix:)` on a
-        // 128-bit integer cost as much as the rest of creating it.
-        let digits = Array("0123456789abcdef".utf8)
-        var text = Array("boi-".utf8)
-        for shift in stride(from: 124, through: 0, by: -4) {
-            text.append(digits[Int(truncatingIfNeeded: hash >> UInt128(shift)) & 0xF])
+        // Written in place, digit by digit, in one allocation: every record derives an id up to
+        // three times, and `String(_:radix:)` on a 128-bit integer, or an array of the digits
+        // decoded into a string, cost more than the hashing.
+        let text = String(unsafeUninitializedCapacity: 36) { buffer in
+            for (index, byte) in "boi-".utf8.enumerated() { buffer[index] = byte }
+            for digit in 0..<32 {
+                let nibble = UInt8(truncatingIfNeeded: hash >> UInt128(124 - 4 * digit)) & 0xF
+                buffer[4 + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+            }
+            return 36
         }
-        return BoiID(rawValue: String(decoding: text, as: UTF8.self))
+        return BoiID(rawValue: text)
     }
 }
 

@@ -125,5 +125,7 @@ struct AssemblerReferenceTests {
         #expect(F.id("Person", "P-1").rawValue.count == 36)
         // FNV-1a 128 of "Person\0P-1": ids already stored must keep being derived the same.
         #expect(F.id("Person", "P-1").rawValue == "boi-d1a355cf990883f220979fa8018b77b2")
+        #expect(F.id("Contract", "Д-7 ü").rawValue == "boi-2ed116c03bf42c72f27212c159512ea8")
+        #expect(F.id("", "").rawValue == "boi-d228cb69101a8caf78912b704e4a147f")
     }
 }
