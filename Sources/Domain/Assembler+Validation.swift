@@ -81,18 +81,18 @@ extension Assembler {
             fields.plain.append((column, value))
         }
         for child in table.children {
-            let rows = record.children?[child.field] ?? []
+            var rows = record.children?[child.field] ?? []
             // The starter leaves the link column out; messages of earlier versions carry it.
-            guard rows.contains(where: { $0[child.link] != nil }) else {
-                fields.plain.append((child.field, .array(rows)))
-                continue
+            if rows.contains(where: { $0[child.link] != nil }) {
+                rows = rows.map { row -> JSONValue in
+                    guard case .object(var object) = row else { return row }
+                    object[child.link] = nil
+                    return .object(object)
+                }
             }
-            let stripped = rows.map { row -> JSONValue in
-                guard case .object(var object) = row else { return row }
-                object[child.link] = nil
-                return .object(object)
-            }
-            fields.plain.append((child.field, .array(stripped)))
+            // In an order of their own: the same rows read in another order are the same document.
+            if rows.count > 1 { rows.sort(by: JSONValue.canonicallyPrecedes) }
+            fields.plain.append((child.field, .array(rows)))
         }
         for reference in table.references {
             let value = record.row[reference.column] ?? .null

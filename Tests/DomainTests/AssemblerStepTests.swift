@@ -35,6 +35,21 @@ struct AssemblerStepTests {
         #expect(try #require(set.instance("Person", "P-2")).document["phones"] == .array(bare))
     }
 
+    /// The starter sends child rows in whatever order the source reads them: a record whose rows
+    /// come again in another order is unchanged, and the document keeps one order.
+    @Test func childRowsInAnotherOrderLeaveTheInstanceUnchanged() throws {
+        var set = WorkingSet()
+        let mobile = JSONValue.object(["kind": .string("mobile"), "number": .string("+7 2")])
+        let home = JSONValue.object(["kind": .string("home"), "number": .string("+7 9")])
+        let row: JSONObject = ["first_name": .string("Ann"), "iin": .string("1")]
+        F.run([F.record("in_person", "P-1", row, children: ["phones": [mobile, home]])], into: &set)
+        #expect(try #require(set.instance("Person", "P-1")).document["phones"] == .array([home, mobile]))
+        F.run([F.record("in_person", "P-1", row, children: ["phones": [home, mobile]])], into: &set)
+        #expect(set.events.count == 1)
+        #expect(set.total("in_person").unchanged == 1)
+        #expect(try #require(set.instance("Person", "P-1")).document["phones"] == .array([home, mobile]))
+    }
+
     @Test func step2SkipsARecordWithNothingToMigrate() {
         var set = WorkingSet()
         F.run([F.record("in_contract", "C-1", ["amount": .null, "person_external_id": .null, "status_code": .null])], into: &set)

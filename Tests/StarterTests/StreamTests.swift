@@ -158,10 +158,10 @@ struct StreamTests {
     }
 
     /// Each child mapping's rows under its field (a name JSON must escape), without their link
-    /// column, sorted by their JSON text whatever order they were inserted in, and an empty array
-    /// for a record without any.
+    /// column, in any order (the consumer sorts them), and an empty array for a record without
+    /// any.
     @Test(.timeLimit(.minutes(1)))
-    func childRowsComeSortedUnderTheirField() async throws {
+    func childRowsComeUnderTheirField() async throws {
         let notes = #"notes "quoted" \ é"#
         let addNotes: (inout InMigrationConfiguration) -> Void = { configuration in
             let person = configuration.mapping.tables.firstIndex { $0.table == "in_person" }!
@@ -186,12 +186,13 @@ struct StreamTests {
             }
             // Without the link column: it only repeats the parent's externalId.
             func note(_ body: String) -> JSONValue { .object(["body": .string(body)]) }
-            #expect(people["P-1"]?.children?[notes] == [note("alpha"), note("zeta")])
+            #expect(people["P-1"]?.children?[notes].map { Set($0) } == [note("alpha"), note("zeta")])
+            #expect(people["P-1"]?.children?[notes]?.count == 2)
             #expect(people["P-2"]?.children?[notes] == [])
             #expect(people["P-3"]?.children?[notes] == [note("only")])
             #expect(people["P-1"]?.children.map { Set($0.keys) } == ["phones", notes])
             let phones = try #require(people["P-2"]?.children?["phones"])
-            #expect(phones.compactMap { $0["kind"]?.stringValue } == ["mobile", "work"])
+            #expect(phones.compactMap { $0["kind"]?.stringValue }.sorted() == ["mobile", "work"])
             #expect(phones.allSatisfy { $0["person_external_id"] == nil && $0["number"] != nil })
         }
     }
