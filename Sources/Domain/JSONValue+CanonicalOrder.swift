@@ -4,15 +4,15 @@ extension JSONValue {
     /// begins the other) and objects (member by member in key order, key before value).
     ///
     /// Why: a record's child rows arrive in whatever order the source database reads them, and
-    /// a document must not change because that order did. Sorting them here, rather than in the
-    /// source's SQL, costs PostgreSQL no sort per record and does not depend on the customer
-    /// database's collation.
+    /// a document must not change because that order did. Sorting them in the consumer, rather
+    /// than in the source's SQL, costs PostgreSQL no sort per record and does not depend on the
+    /// customer database's collation.
     public static func canonicallyPrecedes(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
         compareCanonically(lhs, rhs) < 0
     }
 
     /// Negative, zero or positive as `lhs` comes before, with or after `rhs`.
-    static func compareCanonically(_ lhs: JSONValue, _ rhs: JSONValue) -> Int {
+    private static func compareCanonically(_ lhs: JSONValue, _ rhs: JSONValue) -> Int {
         switch (lhs, rhs) {
         case (.null, .null): return 0
         case (.bool(let left), .bool(let right)): return left == right ? 0 : (left ? 1 : -1)
