@@ -5,7 +5,8 @@ import Postgres
 ///
 /// PostgreSQL renders each row as JSON (`row_to_json`) and gathers its child rows in the same
 /// statement; the result comes through `COPY … TO STDOUT (FORMAT binary)`, which streams with flat
-/// memory however large the table, and is never re-parsed on our side.
+/// memory however large the table, and is never re-parsed on our side. Whole rows are named
+/// `t.*`, never `t`: PostgreSQL reads a bare `t` as a column of that name where the table has one.
 enum RecordQuery {
     /// Columns: externalId as text, the row as JSON, the child rows (without their link column)
     /// as one JSON object (or NULL when the table has none), the number of child rows as text,
@@ -36,7 +37,7 @@ enum RecordQuery {
             joins += """
                  LEFT JOIN LATERAL (SELECT '[' || coalesce(string_agg(s.row, ','), '') || ']' AS rows, \
                 count(*) AS n \
-                FROM (SELECT row_to_json(r)::text AS row FROM (SELECT \(childValues(child, of: table)) \
+                FROM (SELECT row_to_json(r.*)::text AS row FROM (SELECT \(childValues(child, of: table)) \
                 FROM \(qualified(schema, child.table)) c WHERE \(condition)) r) s) \
                 \(alias) ON true
                 """
@@ -52,7 +53,7 @@ enum RecordQuery {
             ? " WHERE (hashtext(coalesce(\(uniqueKey), \(externalId)::text, '')) & 2147483647) % \(shares) = \(share)"
             : ""
         return """
-            COPY (SELECT \(externalId)::text, row_to_json(t)::text, \(children), \(childCount), \(uniqueKey) \
+            COPY (SELECT \(externalId)::text, row_to_json(t.*)::text, \(children), \(childCount), \(uniqueKey) \
             FROM \(source) t\(joins)\(filter)) TO STDOUT (FORMAT binary)
             """
     }

@@ -197,6 +197,29 @@ struct StreamTests {
         }
     }
 
+    /// Columns named like the statement's aliases for whole rows (`t` of the in-table, `r` of a
+    /// child row): PostgreSQL prefers a column to a table alias of the same name.
+    @Test(.timeLimit(.minutes(1)))
+    func columnsNamedLikeTheStatementsAliasesAreStreamed() async throws {
+        let addColumns: (StarterFixture) async throws -> Void = { fixture in
+            try await fixture.source.client.execute("ALTER TABLE in_person ADD COLUMN t int DEFAULT 7")
+            try await fixture.source.client.execute("ALTER TABLE in_person_phone ADD COLUMN r text DEFAULT 'x'")
+        }
+        try await StarterFixture.with(partitions: 2, prepare: addColumns) { fixture, runtime in
+            try await fixture.source.generate(people: 3)
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            var people: [RecordMessage] = []
+            for (_, decoded) in try fixture.messages(of: report.migrationID) {
+                if case .record(let record) = decoded, record.bo == "Person" { people.append(record) }
+            }
+            #expect(people.count == 3)
+            #expect(people.allSatisfy { $0.row["t"] == .number(7) })
+            #expect(people.allSatisfy { $0.children?["phones"]?.count == 2 })
+            #expect(people.allSatisfy { $0.children?["phones"]?.allSatisfy { $0["r"] == .string("x") } == true })
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func companyRecordsAreRefusedWithAnError() async throws {
         try await StarterFixture.with(partitions: 1) { fixture, runtime in
