@@ -29,8 +29,9 @@ extension Starter {
         let control = StreamControl()
         let companion = Task { await keepAlive(claim, progress: progress, control: control, observer: observer) }
         defer { companion.cancel() }
+        let report: StreamReport
         do {
-            let report = try await withTaskCancellationHandler {
+            report = try await withTaskCancellationHandler {
                 try await streamTables(claim, progress: progress, control: control, started: started)
             } onCancel: {
                 control.stop(.cancelled)
@@ -41,15 +42,6 @@ extension Starter {
             guard try await handshake.signalStreamed(claim) else {
                 throw StarterError(.leaseLost, migrationID: id, message: "the claim was taken over before the done-signal")
             }
-            try await journal.markStreamed(id, records: report.recordsStreamed, rejected: report.recordsRejected)
-            StarterMetrics.streamed(seconds: report.seconds)
-            logger.info(
-                "migration streamed",
-                metadata: [
-                    "migration_id": "\(id)", "records": "\(report.recordsStreamed)",
-                    "rejected": "\(report.recordsRejected)", "seconds": "\(report.seconds)",
-                ])
-            return report
         } catch {
             companion.cancel()
             let failure = Self.starterError(error, id: id, control: control)
@@ -73,7 +65,47 @@ extension Starter {
             }
             throw failure
         }
+        await recordStreamed(report)
+        StarterMetrics.streamed(seconds: report.seconds)
+        logger.info(
+            "migration streamed",
+            metadata: [
+                "migration_id": "\(id)", "records": "\(report.recordsStreamed)",
+                "rejected": "\(report.recordsRejected)", "seconds": "\(report.seconds)",
+            ])
+        return report
     }
+
+    /// Writes the journal's verdict once the customer has the done-signal, retrying with backoff:
+    /// the migration is streamed now whatever the journal's database says, and the monitor gives
+    /// the safe-to-clear signal only for migrations the journal calls streamed. Written from a
+    /// fresh task, so that a shutdown arriving now does not cut it short.
+    private func recordStreamed(_ report: StreamReport) async {
+        let (journal, logger, attempts) = (self.journal, self.logger, Self.verdictAttempts)
+        await Task {
+            var delay = Duration.milliseconds(250)
+            for attempt in 1...attempts {
+                do {
+                    try await journal.markStreamed(
+                        report.migrationID, records: report.recordsStreamed, rejected: report.recordsRejected)
+                    return
+                } catch where attempt < attempts {
+                    logger.warning(
+                        "journal verdict not written, retrying",
+                        metadata: ["migration_id": "\(report.migrationID)", "attempt": "\(attempt)", "error": "\(error)"])
+                    try? await Task.sleep(for: delay)
+                    delay *= 2
+                } catch {
+                    logger.critical(
+                        "the done-signal was given but the journal still says STREAMING: no safe-to-clear signal will follow until it says STREAMED",
+                        metadata: ["migration_id": "\(report.migrationID)", "error": "\(error)"])
+                }
+            }
+        }.value
+    }
+
+    /// How often ``recordStreamed(_:)`` tries, about sixteen seconds in all.
+    static let verdictAttempts = 7
 
     private func streamTables(
         _ claim: Claim, progress: StreamProgress, control: StreamControl, started: ContinuousClock.Instant
@@ -238,18 +270,19 @@ extension Starter {
         bytes.reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
     }
 
+    /// A stop that was asked for (shutdown, a lost lease) explains whatever failed after it — a
+    /// delivery wait cut short, a COPY ended early, a statement refused to a cancelled task — so
+    /// that a shutdown releases the claim instead of failing the day.
     static func starterError(_ error: any Error, id: MigrationID, control: StreamControl) -> StarterError {
-        if let error = error as? StarterError { return error }
-        if let stopped = error as? StreamStopped {
+        let shutdown: StarterError.Code? = error is CancellationError || Task.isCancelled ? .cancelled : nil
+        if let code = (error as? StreamStopped)?.code ?? control.stopped ?? shutdown {
             let message =
-                stopped.code == .leaseLost
+                code == .leaseLost
                 ? "the lease was lost: another instance took this migration over"
                 : "stopped because the service is shutting down; the claim was released"
-            return StarterError(stopped.code, migrationID: id, message: message)
+            return StarterError(code, migrationID: id, message: message)
         }
-        if let code = control.stopped, code == .cancelled {
-            return StarterError(.cancelled, migrationID: id, message: "stopped because the service is shutting down")
-        }
+        if let error = error as? StarterError { return error }
         if let error = error as? KafkaError {
             return StarterError(.deliveryFailed, migrationID: id, message: "producer: \(error)")
         }

@@ -36,6 +36,36 @@ struct BrokerFaultTests {
         }
     }
 
+    /// A shutdown while the starter waits for the broker's acknowledgements is a shutdown, not a
+    /// failed day: the journal says abandoned, the claim is released for another instance, and
+    /// `process_tracking` shows no verdict.
+    @Test(.timeLimit(.minutes(2)))
+    func shutdownWhileWaitingForTheBrokerReleasesTheClaim() async throws {
+        try await StarterFixture.with(partitions: 2) { fixture, runtime in
+            try await fixture.source.generate(people: 200)
+            let trackingID = try await fixture.source.signal(.day1)
+            try fixture.broker.cluster.setAllBrokers(up: false)
+            let stream = Task { try await runtime.starter.runUntilIdle() }
+            // The tables are read in well under a second; then only the delivery wait is left.
+            try await Task.sleep(for: .seconds(3))
+            let during = try await fixture.trackingRow(trackingID)
+            let migration = try #require(during["occupied_by_process"].map(MigrationID.init(rawValue:)))
+            let read = try await runtime.journal.report(migration)?.tables.map(\.status) ?? []
+            #expect(!read.isEmpty && read.allSatisfy { $0 == "STREAMED" || $0 == "REFUSED" }, "\(read)")
+            stream.cancel()
+            await #expect {
+                _ = try await stream.value
+            } throws: { error in
+                (error as? StarterError)?.code == .cancelled
+            }
+            #expect(try await runtime.journal.report(migration)?.status == "ABANDONED")
+            let after = try await fixture.trackingRow(trackingID)
+            #expect(after["ins_inkafka_status"] == nil)
+            #expect(after["periodic_update_time"] == nil, "the claim is released")
+            try fixture.broker.cluster.setAllBrokers(up: true)
+        }
+    }
+
     /// The outage cuts the connection while produce requests are in flight. librdkafka's idempotent
     /// producer sends those batches again with their original sequence numbers; a real broker
     /// recognises them and stores each once. The mock broker of librdkafka 2.0.2 checks sequence
