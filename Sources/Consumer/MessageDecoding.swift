@@ -67,7 +67,10 @@ enum DecodedMessage: Sendable {
     private static func refuse(
         _ message: KafkaMessage, members: [(name: String, value: JSONValue)], field: String?, reason: String
     ) -> DecodedMessage {
-        func text(_ name: String) -> String? { members.last { $0.name == name }?.value.stringValue }
+        // A text holding U+0000 cannot name the record in the store: such a record is filed unnamed.
+        func text(_ name: String) -> String? {
+            members.last { $0.name == name }?.value.stringValue.flatMap { $0.utf8.contains(0) ? nil : $0 }
+        }
         return .malformed(
             Rejection(
                 error: RecordError(

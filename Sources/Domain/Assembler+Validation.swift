@@ -59,12 +59,17 @@ extension Assembler {
         guard let externalId = record.externalId, !externalId.allSatisfy(\.isWhitespace) else {
             return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
         }
+        if let reason = unstorable(.string(externalId)) ?? overlongKey(.string(externalId)) {
+            return refuse(table.externalId, reason)
+        }
         var fields = RecordFields()
         fields.plain.reserveCapacity(record.row.count + table.children.count)
         // The row is in column-name order: of several bad columns the first by name is
         // reported, whatever order the message gave them in.
         for (column, value) in record.row {
-            if let reason = oversized(value) { return refuse(column, reason) }
+            if let reason = column.utf8.contains(0) ? "its name \(Self.nulReason)" : unstorable(value) {
+                return refuse(column, reason)
+            }
             if column == table.externalId || table.references.contains(where: { $0.column == column })
                 || table.catalogs.contains(where: { $0.column == column })
             {
@@ -82,6 +87,7 @@ extension Assembler {
         }
         for child in table.children {
             var rows = record.children?[child.field] ?? []
+            if let reason = unstorable(.array(rows)) { return refuse(child.field, reason) }
             // The starter leaves the link column out; messages of earlier versions carry it.
             if rows.contains(where: { $0[child.link] != nil }) {
                 rows = rows.map { row -> JSONValue in
@@ -102,6 +108,7 @@ extension Assembler {
                     "a reference to \(reference.target) expects \(reference.many ? "an array of externalIds" : "an externalId"), found \(value.kindName)"
                 )
             }
+            if let reason = overlongKey(value) { return refuse(reference.column, reason) }
             fields.references.append((reference, value))
         }
         for catalog in table.catalogs {
@@ -109,7 +116,11 @@ extension Assembler {
             guard Self.isReferenceValue(value, many: false) else {
                 return refuse(catalog.column, "a \(catalog.catalog) code expects a string, found \(value.kindName)")
             }
+            if let reason = overlongKey(value) { return refuse(catalog.column, reason) }
             fields.catalogs.append((catalog, value))
+        }
+        for field in table.uniqueKeys.joined() {
+            if let value = fields.value(of: field), let reason = overlongKey(value) { return refuse(field, reason) }
         }
         if mapping.isSystem(table.bo) && !fields.removed
             && !table.systemFields.contains(where: { !(fields.value(of: $0) ?? .null).isEmptyValue })
@@ -137,16 +148,39 @@ extension Assembler {
         }
     }
 
-    private func oversized(_ value: JSONValue) -> String? {
+    /// Why a value cannot be stored, if it cannot: a text over ``Limits/valueBytes``, or one
+    /// holding U+0000, which PostgreSQL's `text` and `jsonb` refuse (a `json` column can carry
+    /// it as `\u0000`). Refused here, the record is reported and the batch goes on; let through,
+    /// the store would refuse the whole batch, again after every restart.
+    private func unstorable(_ value: JSONValue) -> String? {
         switch value {
-        case .string(let text) where text.utf8.count > limits.valueBytes:
-            return "a value of \(text.utf8.count) bytes exceeds the limit of \(limits.valueBytes)"
+        case .string(let text):
+            if text.utf8.count > limits.valueBytes {
+                return "a value of \(text.utf8.count) bytes exceeds the limit of \(limits.valueBytes)"
+            }
+            return text.utf8.contains(0) ? Self.nulReason : nil
         case .array(let elements):
-            return elements.lazy.compactMap { oversized($0) }.first
+            return elements.lazy.compactMap { unstorable($0) }.first
         case .object(let object):
-            return object.values.lazy.compactMap { oversized($0) }.first
+            if object.keys.contains(where: { $0.utf8.contains(0) }) { return Self.nulReason }
+            return object.values.lazy.compactMap { unstorable($0) }.first
         default:
             return nil
+        }
+    }
+
+    private static let nulReason = "contains the character U+0000, which the store cannot hold"
+
+    /// Why a key value cannot be stored, if it cannot: an externalId, a unique-key value, a
+    /// reference or a code longer than ``Limits/keyBytes``. Each is a B-tree index entry in the
+    /// store, and PostgreSQL refuses entries of more than about 2.7 KB.
+    func overlongKey(_ value: JSONValue) -> String? {
+        switch value {
+        case .array(let elements):
+            return elements.lazy.compactMap { overlongKey($0) }.first
+        default:
+            guard let text = value.keyText, text.utf8.count > limits.keyBytes else { return nil }
+            return "a key value of \(text.utf8.count) bytes exceeds the limit of \(limits.keyBytes)"
         }
     }
 }

@@ -19,6 +19,8 @@ public struct Assembler: Sendable {
         public var messageBytes = 1 << 20
         /// The largest single text value.
         public var valueBytes = 256 << 10
+        /// The longest key value: externalId, unique-key value, reference, catalog code.
+        public var keyBytes = 1024
 
         public init() {}
     }

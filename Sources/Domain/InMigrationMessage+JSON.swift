@@ -61,14 +61,14 @@ private struct MessageFields {
     func string(_ key: String) throws(MessageFormatError) -> String {
         guard let value = self[key] else { throw missing(key) }
         guard case .string(let text) = value else { throw wrongType(key, expected: "a string", found: value) }
-        return text
+        return try storable(key, text)
     }
 
     /// Absent or null is `nil`, as `decodeIfPresent` reads it.
     func optionalString(_ key: String) throws(MessageFormatError) -> String? {
         switch self[key] ?? .null {
         case .null: return nil
-        case .string(let text): return text
+        case .string(let text): return try storable(key, text)
         case let value: throw wrongType(key, expected: "a string", found: value)
         }
     }
@@ -112,6 +112,15 @@ private struct MessageFields {
             throw MessageFormatError(field: key, reason: "\(number) is not a whole number that fits \(T.self)")
         }
         return integer
+    }
+
+    /// The envelope's texts name the record in the journal and in the counters, whose store
+    /// cannot hold U+0000.
+    private func storable(_ key: String, _ text: String) throws(MessageFormatError) -> String {
+        guard !text.utf8.contains(0) else {
+            throw MessageFormatError(field: key, reason: "contains the character U+0000")
+        }
+        return text
     }
 
     private func missing(_ key: String) -> MessageFormatError {

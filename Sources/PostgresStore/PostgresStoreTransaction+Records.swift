@@ -17,9 +17,19 @@ extension PostgresStoreTransaction {
         return id
     }
 
-    /// Into the journal's `migration_error`, with the columns the journal itself writes.
+    /// Into the journal's `migration_error`, with the columns the journal itself writes. A U+0000
+    /// (a garbage message's raw bytes, say) becomes U+FFFD: PostgreSQL's `text` cannot hold it,
+    /// and the report of a bad record must not take its batch down with it.
     func insertErrors(_ errors: [RecordError]) throws {
         guard !errors.isEmpty else { return }
+        let errors = errors.map { error in
+            var error = error
+            for field in [\RecordError.table, \.externalID, \.field, \.raw] {
+                error[keyPath: field] = error[keyPath: field].map(Self.withoutNUL)
+            }
+            error.reason = Self.withoutNUL(error.reason)
+            return error
+        }
         try run(
             """
             INSERT INTO \(tables.migrationError) (migration_id, stage, table_name, external_id, field, reason, raw)
@@ -90,5 +100,9 @@ extension PostgresStoreTransaction {
                 PostgresArray.text(columns.externalIds), PostgresArray.text(columns.catalogs),
                 PostgresArray.text(columns.codes), PostgresArray.text(columns.migrations),
             ])
+    }
+
+    static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? text.split(separator: "\u{0}", omittingEmptySubsequences: false).joined(separator: "\u{FFFD}") : text
     }
 }

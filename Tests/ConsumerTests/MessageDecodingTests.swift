@@ -38,6 +38,20 @@ struct MessageDecodingTests {
         #expect(record.children == ["phones": [.object(["number": .string("+7")])]])
     }
 
+    /// The envelope's texts name the record in the store, which cannot hold U+0000: such a message
+    /// is refused, naming the field, and filed without the text that cannot be stored.
+    @Test func anEnvelopeTextWithTheNULCharacterIsRefused() throws {
+        let text = #"""
+            {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_\u0000person",
+             "externalId":"P-1","row":{}}
+            """#
+        let error = try Self.rejection(text)
+        #expect(error.field == "table")
+        #expect(error.reason.contains("U+0000"))
+        #expect(error.table == nil)
+        #expect(error.migrationID == MigrationID(rawValue: "m-1"))
+    }
+
     /// A name given twice counts as given last, as it does in a JSON object.
     @Test func theLastOfTwoEqualNamesCounts() {
         let text = #"""

@@ -86,6 +86,49 @@ struct AssemblerReferenceTests {
         #expect(set.total("in_person").rejected == 1)
     }
 
+    /// U+0000 is valid JSON (`\u0000`) but no PostgreSQL text or jsonb can hold it: the record is
+    /// refused with its field, wherever the character sits, and the next record goes on.
+    @Test func aValueWithTheNULCharacterIsRejectedWithItsField() throws {
+        let nul = "a\u{0}b"
+        let cases: [(RecordMessage, String)] = [
+            (F.person("P-1", iin: "1", name: nul), "first_name"),
+            (F.record("in_person", "P-1", ["iin": .string("1"), "notes": .object([nul: .string("x")])]), "notes"),
+            (F.record("in_person", "P-1", ["iin": .string("1")], children: ["phones": [.object(["number": .string(nul)])]]), "phones"),
+            (F.person(nul, iin: "1"), "external_id"),
+            (F.record("in_person", "P-1", JSONObject([("iin", .string("1")), (nul, .string("x"))])), nul),
+        ]
+        for (record, field) in cases {
+            var set = WorkingSet()
+            F.run([record, F.person("P-2", iin: "2")], into: &set)
+            #expect(set.rejections.count == 1)
+            #expect(set.rejections.first?.error.field == field)
+            #expect(set.rejections.first?.error.reason.contains("U+0000") == true)
+            #expect(set.instance("Person", "P-2") != nil)
+        }
+    }
+
+    /// Key values are index entries in the store, which refuses entries over about 2.7 KB.
+    @Test func aKeyValueTooLongIsRejectedWithItsField() throws {
+        var assembler = Assembler(mapping: F.mapping)
+        assembler.limits.keyBytes = 8
+        let long = String(repeating: "k", count: 9)
+        let cases: [(RecordMessage, String)] = [
+            (F.person(long, iin: "1"), "external_id"),
+            (F.person("P-1", iin: long), "iin"),
+            (F.person("P-1", iin: "1", department: long), "department_external_id"),
+            (F.record("in_person_group", "G-1", ["name": .string("g"), "member_external_ids": .array([.string("P-9"), .string(long)])]), "member_external_ids"),
+        ]
+        for (record, field) in cases {
+            var set = WorkingSet()
+            F.run([record], into: &set, assembler: assembler)
+            #expect(set.rejections.first?.error.field == field, "\(record)")
+            #expect(set.rejections.first?.error.reason.contains("exceeds the limit of 8") == true)
+        }
+        var set = WorkingSet()
+        F.run([F.person("P-12345", iin: "12345678", department: "D-1")], into: &set, assembler: assembler)
+        #expect(set.rejections.isEmpty, "a key of exactly the limit is kept")
+    }
+
     /// Several bad columns: the first by name is reported, whatever order the message gives the
     /// columns in, so the error is the same on every redelivery.
     @Test func ofSeveralBadColumnsTheFirstByNameIsReported() throws {

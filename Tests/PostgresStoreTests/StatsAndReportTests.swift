@@ -69,6 +69,27 @@ struct StatsAndReportTests {
         }
     }
 
+    /// A garbage message's raw bytes can hold U+0000, which PostgreSQL text cannot: the error is
+    /// kept with U+FFFD in its place, and the batch commits.
+    @Test func anErrorHoldingTheNULCharacterIsKept() async throws {
+        try await StoreFixture.with { fixture in
+            var changes = StoreChanges()
+            changes.errors = [
+                RecordError(
+                    migrationID: Sample.migration, stage: .consume, table: "in\u{0}person", externalID: "P-\u{0}1",
+                    field: "na\u{0}me", reason: "malformed: \u{0}", raw: "\u{0}\u{0}garbage\u{0}")
+            ]
+            try await fixture.apply(changes)
+            let stored = try await fixture.journal.errors(of: Sample.migration)
+            #expect(stored.count == 1)
+            #expect(stored.first?.table == "in\u{FFFD}person")
+            #expect(stored.first?.externalID == "P-\u{FFFD}1")
+            #expect(stored.first?.field == "na\u{FFFD}me")
+            #expect(stored.first?.reason == "malformed: \u{FFFD}")
+            #expect(stored.first?.raw == "\u{FFFD}\u{FFFD}garbage\u{FFFD}")
+        }
+    }
+
     /// The dangling list appears once every marker was seen, and each reference check replaces it.
     @Test func danglingReportFollowsTheMarkers() async throws {
         try await StoreFixture.with { fixture in
