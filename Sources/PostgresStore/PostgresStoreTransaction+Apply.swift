@@ -16,10 +16,7 @@ extension PostgresStoreTransaction {
         try writeInstances(changes.instances, created: changes.created)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
-        // A new instance has no parked references to clear.
-        try unpark(
-            fields: changes.clearedReferenceFields.filter { !changes.created.contains($0.source) },
-            slots: changes.unparked)
+        try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
         try park(changes.parked)
         let outboxID = try insertOutbox(changes.outbox)
         try insertErrors(changes.errors)

@@ -11,7 +11,8 @@ public struct StoreChanges: Sendable {
     /// New externalId → instance mappings.
     public var mappings: [BOKey: BoiID] = [:]
     /// Reference fields whose parked references are all dropped first: the record that set the
-    /// field again decides anew what it waits for.
+    /// field again decides anew what it waits for. Never a field of a `created` instance, which
+    /// has nothing parked yet.
     public var clearedReferenceFields: [ReferenceField] = []
     /// Parked references that were resolved.
     public var unparked: [ParkedReference.Slot] = []
