@@ -26,6 +26,8 @@ public final class InMigrationConsumer: Sendable {
     let logger: Logger
     let kafka: BlockingExecutor
     private let subscribed = Mutex(false)
+    /// Offsets a failed commit left, per partition, for the next commit to take along.
+    private let uncommitted = Mutex<[Int32: Int64]>([:])
     /// Messages polled at once; each lane applies up to its part of them per transaction.
     public let batchSize: Int
     /// Transactions applied at once (``ConsumerOptions/lanes``).
@@ -86,6 +88,7 @@ public final class InMigrationConsumer: Sendable {
                     // A poll ends at a rebalance: its messages of revoked partitions came before it,
                     // and come again from the committed offsets should the partitions come back.
                     queues.revoke(polled.revoked.map(\.partition))
+                    forgetUncommitted(polled.revoked.map(\.partition))
                     queues.assign(polled.assigned.map(\.partition))
                     unsettled?.offsets.removeAll { !queues.owns($0.partition) }
                     queues.enqueue(polled.messages)
@@ -97,6 +100,7 @@ public final class InMigrationConsumer: Sendable {
                 if queues.isIdle {
                     try await settle(unsettled)
                     unsettled = nil
+                    try await commit([])
                     try await relay.drain()
                     relay.forgetDrained()
                     if applied { caughtUp() }
@@ -177,10 +181,37 @@ public final class InMigrationConsumer: Sendable {
         try await commit(batch.offsets)
     }
 
+    /// Commits `offsets` with whatever a failed commit left, the furthest per partition. A commit
+    /// refused by the broker (a rebalance under way, a coordinator moving) is logged and kept for
+    /// the next one: the store's positions hold the batches already, so a redelivery meanwhile
+    /// changes nothing, and the group's lag reaches 0 once a later commit goes through.
     private func commit(_ offsets: [TopicPartitionOffset]) async throws {
-        guard !offsets.isEmpty else { return }
+        let pending = uncommitted.withLock { pending in
+            for offset in offsets { pending[offset.partition] = max(pending[offset.partition] ?? 0, offset.offset) }
+            return pending.sorted { $0.key < $1.key }
+                .map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
+        }
+        guard !pending.isEmpty else { return }
         let consumer = self.consumer
-        try await kafka.run { try consumer.commit(offsets) }
+        do {
+            try await kafka.run { try consumer.commit(pending) }
+        } catch let error as KafkaError {
+            logger.warning(
+                "offsets not committed, kept for the next commit",
+                metadata: ["partitions": "\(pending.count)", "error": "\(error)"])
+            return
+        }
+        uncommitted.withLock { current in
+            for offset in pending where current[offset.partition] == offset.offset { current[offset.partition] = nil }
+        }
+    }
+
+    /// Offsets of revoked partitions are no longer this member's to commit.
+    private func forgetUncommitted(_ partitions: [Int32]) {
+        guard !partitions.isEmpty else { return }
+        uncommitted.withLock { pending in
+            for partition in partitions { pending[partition] = nil }
+        }
     }
 
     /// `isIdle`, where a broker that cannot answer right now (say, mid-rebalance) means "not yet".

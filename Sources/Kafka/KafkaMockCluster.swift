@@ -77,6 +77,20 @@ public final class KafkaMockCluster: Sendable {
         try cluster.command { rd_kafka_mock_broker_set_rtt($0, broker, milliseconds) }
     }
 
+    /// Makes the next requests of one kind fail, one error per request, in order, whichever
+    /// broker they go to (`rd_kafka_mock_push_request_errors_array`).
+    /// - Parameters:
+    ///   - apiKey: the Kafka protocol's request kind, e.g. 8 for OffsetCommit.
+    ///   - errors: librdkafka error codes, e.g. 27 for REBALANCE_IN_PROGRESS.
+    /// - Throws: `KafkaError.closed` after ``close()``.
+    public func failNextRequests(apiKey: Int16, with errors: [Int32]) throws {
+        let codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        try cluster.command { pointer in
+            codes.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(pointer, apiKey, $0.count, $0.baseAddress) }
+            return RD_KAFKA_RESP_ERR_NO_ERROR
+        }
+    }
+
     /// Stops the brokers and frees everything. Idempotent.
     public func close() {
         cluster.destroy()
