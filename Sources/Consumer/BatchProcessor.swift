@@ -45,7 +45,12 @@ struct BatchProcessor: Sendable {
     ///   (the stored position lies beyond it).
     /// - Throws: ``RecreatedTopicError``; what the store throws.
     func process(_ messages: [KafkaMessage], ends: [Int32: Int64] = [:]) async throws -> Outcome {
-        let decoded = await DecodedMessage.decode(messages)
+        try await process(messages, decoded: await DecodedMessage.decode(messages), ends: ends)
+    }
+
+    private func process(
+        _ messages: [KafkaMessage], decoded: [DecodedMessage], ends: [Int32: Int64]
+    ) async throws -> Outcome {
         var attempt = 0
         while true {
             attempt += 1
@@ -54,13 +59,53 @@ struct BatchProcessor: Sendable {
                 return try await store.transaction { transaction in
                     try processor.apply(messages, decoded: decoded, ends: ends, in: transaction)
                 }
+            } catch let refusal as StoreRefusal {
+                return try await narrow(messages, decoded: decoded, ends: ends, refusal: refusal.message)
             } catch let conflict as StoreConflict where attempt < maxAttempts {
                 logger.notice(
                     "batch conflicted with another writer, retrying",
                     metadata: ["attempt": "\(attempt)", "conflict": "\(conflict)"])
                 try await Task.sleep(for: .milliseconds(20 * attempt))
+            } catch let conflict as StoreConflict {
+                // A unique key still taken after every retry is no race: some record keeps clashing.
+                guard case .duplicateKey = conflict.kind else { throw conflict }
+                return try await narrow(messages, decoded: decoded, ends: ends, refusal: conflict.message)
             }
         }
+    }
+
+    /// The store refuses something in the batch however often it is tried. The first half goes
+    /// alone and the rest is left as the remainder (the lane's next transaction), until the one
+    /// record the store refuses is alone: it is rejected with the store's reason, like a record
+    /// the assembler refuses, and every other record is applied.
+    private func narrow(
+        _ messages: [KafkaMessage], decoded: [DecodedMessage], ends: [Int32: Int64], refusal: String
+    ) async throws -> Outcome {
+        if messages.count > 1 {
+            logger.warning(
+                "the store refused part of a batch, narrowing it down",
+                metadata: ["messages": "\(messages.count)", "reason": "\(refusal)"])
+            let half = messages.count / 2
+            var outcome = try await process(Array(messages[..<half]), decoded: Array(decoded[..<half]), ends: ends)
+            outcome.remainder += messages[half...]
+            return outcome
+        }
+        guard let message = messages.first, case .record(let record, let raw) = decoded.first else {
+            throw StoreRefusal(message: refusal)
+        }
+        logger.error(
+            "record refused by the store",
+            metadata: [
+                "table": "\(record.table)", "external_id": "\(record.externalId ?? "")",
+                "offset": "\(message.partition)@\(message.offset)", "reason": "\(refusal)",
+            ])
+        let rejection = Rejection(
+            error: RecordError(
+                migrationID: record.migrationId, stage: .consume, table: record.table, externalID: record.externalId,
+                field: nil, reason: "the store refused the record: \(refusal)",
+                raw: String(decoding: raw.prefix(4096), as: UTF8.self)),
+            raw: raw)
+        return try await process(messages, decoded: [.malformed(rejection)], ends: ends)
     }
 
     /// - Parameter all: `batch` decoded, message by message.

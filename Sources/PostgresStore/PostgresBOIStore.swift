@@ -57,7 +57,8 @@ public final class PostgresBOIStore: BOIStore {
     /// returns. Reads lock what they return (`FOR UPDATE`), in key order to make deadlocks rare;
     /// the ones that still happen come back as `StoreConflict(.retryable)`.
     /// - Throws: ``StoreConflict`` for a unique-key clash, a moved position, a deadlock or a
-    ///   serialization failure; `PostgresError` for anything else the database refused;
+    ///   serialization failure; ``StoreRefusal`` for data the database refuses whenever it is
+    ///   sent (a constraint, a value too large for an index); `PostgresError` for anything else;
     ///   whatever `body` threw.
     public func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any BOIStoreTransaction) throws -> T
@@ -96,7 +97,7 @@ public final class PostgresBOIStore: BOIStore {
         _ error: PostgresError, mapper: ConflictMapper, connection: PostgresConnection
     ) -> any Error {
         if let conflict = mapper.conflict(for: error) { return conflict }
-        guard let name = ConflictMapper.namesUnknownUniqueKey(error) else { return error }
+        guard let name = ConflictMapper.namesUnknownUniqueKey(error) else { return ConflictMapper.refusal(error) ?? error }
         do {
             let rows = try connection.execute(
                 """
@@ -106,7 +107,7 @@ public final class PostgresBOIStore: BOIStore {
                 """,
                 [tables.schemaName, name])
             guard let comment = rows.first?["comment"], let key = UniqueKeyIndex.fromComment(comment) else {
-                return error
+                return ConflictMapper.refusal(error) ?? error
             }
             uniqueKeys.register([key])
             return ConflictMapper.duplicate(key, error)

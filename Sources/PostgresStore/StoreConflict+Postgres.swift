@@ -31,6 +31,22 @@ struct ConflictMapper: Sendable {
         return Self.duplicate(key, error)
     }
 
+    /// SQLSTATE classes of data the server refuses whenever it is sent: data exceptions (22),
+    /// integrity constraint violations (23) and program limits such as an index entry too large
+    /// (54). A retry cannot help; the consumer isolates the record instead.
+    static let refusedClasses: Set<Substring> = ["22", "23", "54"]
+
+    /// `error` as a refusal of the data, or `nil` when it is something else (a lost connection, a
+    /// full disk) that must stop the consumer rather than cost a record.
+    static func refusal(_ error: PostgresError) -> StoreRefusal? {
+        // A value the client cannot even send, such as text with U+0000.
+        if error.code == .invalidArgument { return StoreRefusal(message: error.message) }
+        guard let state = error.sqlState, refusedClasses.contains(state.prefix(2)) else { return nil }
+        let constraint = error.constraint.map { " (constraint \($0))" } ?? ""
+        return StoreRefusal(
+            message: error.message + constraint + (error.detail.map { ": \($0)" } ?? "") + " [SQLSTATE \(state)]")
+    }
+
     static func duplicate(_ key: UniqueKeyIndex, _ error: PostgresError) -> StoreConflict {
         StoreConflict(
             .duplicateKey(bo: key.bo, fields: key.fields),
