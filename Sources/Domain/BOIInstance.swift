@@ -39,13 +39,13 @@ public struct BOIInstance: Hashable, Codable, Sendable {
 }
 
 extension JSONValue {
-    /// The value as unique-key text: strings as they are, numbers and booleans as JSON prints
-    /// them; `nil` for null, arrays and objects.
+    /// The value as unique-key text: strings as they are, numbers as the in-table gave them
+    /// (PostgreSQL's `document->>'field'` prints a number the same way), booleans as JSON
+    /// prints them; `nil` for null, arrays and objects.
     public var keyText: String? {
         switch self {
         case .string(let text): return text
-        case .number(let number):
-            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number): return number.text
         case .bool(let bool): return bool ? "true" : "false"
         case .null, .array, .object: return nil
         }

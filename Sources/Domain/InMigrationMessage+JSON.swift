@@ -108,7 +108,7 @@ private struct MessageFields {
     func integer<T: FixedWidthInteger>(_ key: String) throws(MessageFormatError) -> T {
         guard let value = self[key] else { throw missing(key) }
         guard case .number(let number) = value else { throw wrongType(key, expected: "a number", found: value) }
-        guard let integer = T(exactly: number) else {
+        guard let integer = number.exactly(T.self) else {
             throw MessageFormatError(field: key, reason: "\(number) is not a whole number that fits \(T.self)")
         }
         return integer

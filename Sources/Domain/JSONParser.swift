@@ -263,9 +263,10 @@ public struct JSONParser {
 
     /// A number per the JSON grammar. Integers of up to 15 digits (every id and count) are
     /// converted exactly without going through text; the rest the standard library parses.
-    private mutating func parseNumber() throws(Failure) -> Double {
+    /// Checks the number's syntax and keeps its text: every digit of a `bigint` or a `numeric`
+    /// reaches the document (see ``JSONNumber``).
+    private mutating func parseNumber() throws(Failure) -> JSONNumber {
         let start = position
-        var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
         if bytes[position] == UInt8(ascii: "0") {
@@ -274,13 +275,11 @@ public struct JSONParser {
             skipDigits()
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            isInteger = false
             position += 1
             guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
             skipDigits()
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            isInteger = false
             position += 1
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
@@ -288,16 +287,7 @@ public struct JSONParser {
             guard position < bytes.count, isDigit(bytes[position]) else { throw failure("invalid number") }
             skipDigits()
         }
-        let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
-        if isInteger, text.count <= 15 {
-            var value: Int64 = 0
-            for byte in text where byte != UInt8(ascii: "-") { value = value * 10 + Int64(byte - UInt8(ascii: "0")) }
-            return text[0] == UInt8(ascii: "-") ? -Double(value) : Double(value)
-        }
-        guard let number = Double(String(decoding: text, as: UTF8.self)), number.isFinite else {
-            throw Failure(offset: start, reason: "a number that does not fit a Double")
-        }
-        return number
+        return JSONNumber(validated: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {

@@ -10,7 +10,7 @@ extension JSONText {
         switch value {
         case .null: buffer.append(contentsOf: "null".utf8)
         case .bool(let bool): buffer.append(contentsOf: (bool ? "true" : "false").utf8)
-        case .number(let number): appendNumber(number, to: &buffer)
+        case .number(let number): buffer.append(contentsOf: number.text.utf8)
         case .string(let text): appendString(text.utf8, to: &buffer)
         case .array(let elements):
             buffer.append(UInt8(ascii: "["))
@@ -38,17 +38,5 @@ extension JSONText {
     /// Appends an integer's decimal digits.
     public static func appendInteger(_ integer: some BinaryInteger, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: String(integer).utf8)
-    }
-
-    private static func appendNumber(_ number: Double, to buffer: inout [UInt8]) {
-        guard number.isFinite else {
-            buffer.append(contentsOf: "null".utf8)
-            return
-        }
-        if number == number.rounded(), abs(number) < 1e15 {
-            appendInteger(Int64(number), to: &buffer)
-        } else {
-            buffer.append(contentsOf: String(number).utf8)
-        }
     }
 }

@@ -16,7 +16,11 @@ extension JSONValue {
         switch (lhs, rhs) {
         case (.null, .null): return 0
         case (.bool(let left), .bool(let right)): return left == right ? 0 : (left ? 1 : -1)
-        case (.number(let left), .number(let right)): return left == right ? 0 : (left < right ? -1 : 1)
+        case (.number(let left), .number(let right)):
+            if left == right { return 0 }
+            let (l, r) = (left.doubleValue, right.doubleValue)
+            // Values a Double cannot tell apart still sort one way: by their text.
+            return l != r ? (l < r ? -1 : 1) : (left.text < right.text ? -1 : 1)
         case (.string(let left), .string(let right)): return left == right ? 0 : (left < right ? -1 : 1)
         case (.array(let left), .array(let right)):
             for (leftElement, rightElement) in zip(left, right) {

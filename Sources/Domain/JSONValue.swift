@@ -3,7 +3,7 @@
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
@@ -39,7 +39,9 @@ extension JSONValue: Codable {
         } else if let bool = try? container.decode(Bool.self) {
             self = .bool(bool)
         } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
+            // Codable offers no number's text: this way (tests, tools) keeps a Double's digits.
+            // The pipeline reads messages with ``JSONParser``, which keeps them all.
+            self = .number(JSONNumber(number))
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
         } else if let array = try? container.decode([JSONValue].self) {
@@ -54,7 +56,7 @@ extension JSONValue: Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let bool): try container.encode(bool)
-        case .number(let number): try container.encode(number)
+        case .number(let number): try container.encode(number.doubleValue)
         case .string(let text): try container.encode(text)
         case .array(let array): try container.encode(array)
         case .object(let object): try container.encode(object)

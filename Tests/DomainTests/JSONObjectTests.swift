@@ -7,7 +7,7 @@ import Testing
 struct JSONObjectTests {
     @Test func membersComeInNameOrderWhateverOrderTheyWereGivenIn() {
         var generator = SystemRandomNumberGenerator()
-        let pairs: [(String, JSONValue)] = (0..<50).map { ("k\($0)", .number(Double($0))) }
+        let pairs: [(String, JSONValue)] = (0..<50).map { ("k\($0)", .number(JSONNumber(Double($0)))) }
         let expected = pairs.map(\.0).sorted()
         for count in [0, 1, 2, 5, 32, 33, 50] {
             let object = JSONObject(pairs.prefix(count).shuffled(using: &generator))
@@ -19,7 +19,7 @@ struct JSONObjectTests {
 
     @Test func ofANameGivenTwiceTheLastValueCounts() {
         for count in [3, 40] {
-            var pairs: [(String, JSONValue)] = (0..<count).map { ("k\($0)", .number(Double($0))) }
+            var pairs: [(String, JSONValue)] = (0..<count).map { ("k\($0)", .number(JSONNumber(Double($0)))) }
             pairs.append(("k1", .string("later")))
             pairs.insert(("k2", .string("earlier")), at: 0)
             let object = JSONObject(pairs)

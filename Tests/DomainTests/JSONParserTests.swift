@@ -17,7 +17,7 @@ struct JSONParserTests {
 
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "1.", "-", "1e", "tru", "nul", "\"abc", "\"\\x\"",
-        "\"\\ud800\"", "\"\\udc00\"", "\"a\u{01}\"", "[1] 2", "{1:2}", "1e999",
+        "\"\\ud800\"", "\"\\udc00\"", "\"a\u{01}\"", "[1] 2", "{1:2}",
     ])
     func refusesWhatIsNotJSON(_ text: String) {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
@@ -40,8 +40,9 @@ struct JSONParserTests {
         }
     }
 
+    /// Within a Double's 15 digits: beyond them the parser keeps what JSONDecoder rounds.
     @Test func agreesWithJSONDecoder() throws {
-        let text = #"{"k":[1.5,2,"x",{"y":null,"z":[true]}],"big":12345678901234567,"small":1e-7,"neg":-3}"#
+        let text = #"{"k":[1.5,2,"x",{"y":null,"z":[true]}],"big":123456789012345,"small":1e-7,"neg":-3}"#
         let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         #expect(try JSONParser.parse(text) == decoded)
     }
@@ -147,7 +148,7 @@ struct MessageJSONTests {
         let children = (0..<3).map { #"{"k":\#($0),"v":"x","w":[{"a":1,"b":2,"c":3,"d":4,"e":5}]}"# }
         let text = #"{"row":{\#(row)},"children":{"rows":[\#(children.joined(separator: ","))]}}"#
         let expected = try #require(try JSONParser.parseMembers(Array(text.utf8)))
-        let columns = (0..<40).map { ("c\($0)", JSONValue.number(Double($0))) }
+        let columns = (0..<40).map { ("c\($0)", JSONValue.number(JSONNumber(Double($0)))) }
         #expect(expected.first?.value == .object(JSONObject(columns)))
         for capacity in [1, 4, 40, 100] {
             let members = try #require(try JSONParser.parseMembers(Array(text.utf8), objectCapacity: capacity))

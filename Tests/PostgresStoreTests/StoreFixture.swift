@@ -98,7 +98,7 @@ enum Sample {
     static func contract(_ externalId: String, number: String, year: Double) -> BOIInstance {
         BOIInstance(
             boiId: id("Contract", externalId), bo: "Contract", externalId: externalId,
-            document: ["number": .string(number), "year": .number(year)])
+            document: ["number": .string(number), "year": .number(JSONNumber(year))])
     }
 
     /// Changes that create `instances` and map their externalIds.

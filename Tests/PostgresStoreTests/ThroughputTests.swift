@@ -24,7 +24,7 @@ struct ThroughputTests {
                         document: [
                             "external_id": .string(externalId), "first_name": .string("Айгерим"),
                             "last_name": .string("Nurlanovna-\(number)"), "iin": .string(String(900_000_000_000 + number)),
-                            "birth_date": .string("1990-01-01"), "salary": .number(Double(number) * 1.5),
+                            "birth_date": .string("1990-01-01"), "salary": .number(JSONNumber(Double(number) * 1.5)),
                             "department": .string(Sample.id("Department", "D-\(number % 50)").rawValue),
                             "phones": .array([.object(["kind": .string("mobile"), "number": .string("+7 701 \(number)")])]),
                         ])
