@@ -51,6 +51,8 @@ extension KafkaError {
         public static let messageTimedOut = Int32(RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue)
         /// The local producer queue is full.
         public static let queueFull = Int32(RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue)
+        /// The message is larger than the producer's `message.max.bytes`.
+        public static let messageSizeTooLarge = Int32(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue)
         /// The topic or partition does not exist on the cluster.
         public static let unknownTopicOrPartition = Int32(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue)
         /// The topic is not known to the client.

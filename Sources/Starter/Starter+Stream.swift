@@ -188,19 +188,23 @@ extension Starter {
         // Set when a sibling share failed (the task group cancels this one): the COPY runs on the
         // reader's thread, which sees no task cancellation.
         let abandoned = StreamControl()
-        try await withTaskCancellationHandler {
+        let (migration, tableName, limit) = (claim.migrationID, table.name, Self.refusedErrorLimit)
+        let oversized = try await withTaskCancellationHandler {
             try await reader.withConnection { connection in
                 var value: [UInt8] = []
                 var key: [UInt8] = []
-                var pending = (rows: Int64(0), children: Int64(0))
+                var pending = (rows: Int64(0), streamed: Int64(0), children: Int64(0))
+                // Records the producer refuses as too large: reported, not streamed; the rest go on.
+                var oversized: [RecordError] = []
                 func flush() {
                     let batch = pending
                     progress.update(index) {
                         $0.rowsRead += batch.rows
-                        $0.rowsStreamed += batch.rows
+                        $0.rowsStreamed += batch.streamed
+                        $0.rowsRejected += batch.rows - batch.streamed
                         $0.childRows += batch.children
                     }
-                    pending = (0, 0)
+                    pending = (0, 0, 0)
                 }
                 // What was sent counts, however the COPY ends.
                 defer { flush() }
@@ -210,19 +214,37 @@ extension Starter {
                         encoder.encode(
                             externalId: row[0], uniqueKey: row[4], row: json, children: hasChildren ? row[2] : nil,
                             value: &value, key: &key)
-                        try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
                         pending.rows += 1
+                        do {
+                            try producer.send(topic: topic, key: key.isEmpty ? nil : key, value: value, tag: tag)
+                        } catch let error as KafkaError where error.code == KafkaError.Codes.messageSizeTooLarge {
+                            if oversized.count < limit {
+                                oversized.append(
+                                    RecordError(
+                                        migrationID: migration, stage: .stream, table: tableName,
+                                        externalID: row[0].map { String(decoding: $0, as: UTF8.self) }, field: nil,
+                                        reason: "the message has \(value.count) bytes, more than the producer takes (librdkafka's message.max.bytes, kafka.producer): \(error.message)"))
+                            }
+                            return
+                        }
+                        pending.streamed += 1
                         if hasChildren, let count = row[3] { pending.children += Int64(Self.decimal(count)) }
-                        if pending.rows == 4096 {
+                        if pending.rows >= 4096 {
                             flush()
                             if let code = control.stopped ?? abandoned.stopped { throw StreamStopped(code: code) }
                         }
                     }
                 }
+                return oversized
             }
         } onCancel: {
             abandoned.stop(.cancelled)
         }
+        guard !oversized.isEmpty else { return }
+        try await journal.recordErrors(oversized)
+        logger.error(
+            "records too large for the producer were not streamed",
+            metadata: ["table": "\(table.name)", "records": "\(oversized.count)"])
     }
 
     /// A refused BO (Company): its records are never streamed; each is reported in the journal.

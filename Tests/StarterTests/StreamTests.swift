@@ -220,6 +220,31 @@ struct StreamTests {
         }
     }
 
+    /// A record larger than the producer takes is reported with its table and externalId and
+    /// not streamed; the other records are, and the day is done.
+    @Test(.timeLimit(.minutes(1)))
+    func aRecordTooLargeForTheProducerIsReportedAndTheRestStreamed() async throws {
+        try await StarterFixture.with(partitions: 2, adjust: { $0.kafka.producer["message.max.bytes"] = "4000" }) {
+            fixture, runtime in
+            try await fixture.source.generate(people: 10)
+            try await fixture.source.client.execute("UPDATE in_person SET first_name = repeat('x', 5000) WHERE external_id = 'P-4'")
+            let trackingID = try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "DONE")
+            let journal = try #require(try await runtime.journal.report(report.migrationID))
+            let people = try #require(journal.tables.first { $0.table == "in_person" })
+            #expect(people.rowsRead == 10 && people.rowsStreamed == 9 && people.rowsRejected == 1)
+            let errors = try await runtime.journal.errors(of: report.migrationID).filter { $0.table == "in_person" }
+            #expect(errors.map(\.externalID) == ["P-4"])
+            #expect(errors.first?.reason.contains("message.max.bytes") == true)
+            var streamed = Set<String>()
+            for (_, decoded) in try fixture.messages(of: report.migrationID) {
+                if case .record(let record) = decoded, record.bo == "Person" { streamed.insert(record.externalId ?? "") }
+            }
+            #expect(streamed.count == 9 && !streamed.contains("P-4"))
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func companyRecordsAreRefusedWithAnError() async throws {
         try await StarterFixture.with(partitions: 1) { fixture, runtime in
