@@ -103,7 +103,7 @@ struct BatchProcessor: Sendable {
             error: RecordError(
                 migrationID: record.migrationId, stage: .consume, table: record.table, externalID: record.externalId,
                 field: nil, reason: "the store refused the record: \(refusal)",
-                raw: String(decoding: raw.prefix(4096), as: UTF8.self)),
+                raw: RecordError.excerpt(raw)),
             raw: raw)
         return try await process(messages, decoded: [.malformed(rejection)], ends: ends)
     }

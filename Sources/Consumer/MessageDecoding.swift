@@ -69,7 +69,7 @@ enum DecodedMessage: Sendable {
     ) -> DecodedMessage {
         // A text holding U+0000 cannot name the record in the store: such a record is filed unnamed.
         func text(_ name: String) -> String? {
-            members.last { $0.name == name }?.value.stringValue.flatMap { $0.utf8.contains(0) ? nil : $0 }
+            members.last { $0.name == name }?.value.stringValue.flatMap { $0.containsNUL ? nil : $0 }
         }
         return .malformed(
             Rejection(
@@ -77,7 +77,7 @@ enum DecodedMessage: Sendable {
                     migrationID: text("migrationId").map(MigrationID.init) ?? MigrationID(rawValue: "(unknown)"),
                     stage: .consume, table: text("table"), externalID: text("externalId"),
                     field: field, reason: "malformed message at \(message.topic)[\(message.partition)]@\(message.offset): \(reason)",
-                    raw: String(decoding: message.value.prefix(4096), as: UTF8.self)),
+                    raw: RecordError.excerpt(message.value)),
                 raw: message.value))
     }
 }

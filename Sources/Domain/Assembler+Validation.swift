@@ -41,7 +41,7 @@ extension Assembler {
                     error: RecordError(
                         migrationID: record.migrationId, stage: .consume, table: record.table,
                         externalID: record.externalId, field: field, reason: reason,
-                        raw: String(decoding: raw.prefix(4096), as: UTF8.self)),
+                        raw: RecordError.excerpt(raw)),
                     raw: raw))
         }
         if raw.count > limits.messageBytes {
@@ -67,7 +67,7 @@ extension Assembler {
         // The row is in column-name order: of several bad columns the first by name is
         // reported, whatever order the message gave them in.
         for (column, value) in record.row {
-            if let reason = column.utf8.contains(0) ? "its name \(Self.nulReason)" : unstorable(value) {
+            if let reason = column.containsNUL ? "its name \(Self.nulReason)" : unstorable(value) {
                 return refuse(column, reason)
             }
             if column == table.externalId || table.references.contains(where: { $0.column == column })
@@ -158,11 +158,11 @@ extension Assembler {
             if text.utf8.count > limits.valueBytes {
                 return "a value of \(text.utf8.count) bytes exceeds the limit of \(limits.valueBytes)"
             }
-            return text.utf8.contains(0) ? Self.nulReason : nil
+            return text.containsNUL ? Self.nulReason : nil
         case .array(let elements):
             return elements.lazy.compactMap { unstorable($0) }.first
         case .object(let object):
-            if object.keys.contains(where: { $0.utf8.contains(0) }) { return Self.nulReason }
+            if object.keys.contains(where: \.containsNUL) { return Self.nulReason }
             return object.values.lazy.compactMap { unstorable($0) }.first
         default:
             return nil

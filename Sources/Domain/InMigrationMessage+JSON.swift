@@ -117,7 +117,7 @@ private struct MessageFields {
     /// The envelope's texts name the record in the journal and in the counters, whose store
     /// cannot hold U+0000.
     private func storable(_ key: String, _ text: String) throws(MessageFormatError) -> String {
-        guard !text.utf8.contains(0) else {
+        guard !text.containsNUL else {
             throw MessageFormatError(field: key, reason: "contains the character U+0000")
         }
         return text

@@ -26,4 +26,18 @@ public struct RecordError: Sendable, Hashable, Codable {
         self.reason = reason
         self.raw = raw
     }
+
+    /// What ``raw`` keeps of a refused message: its first 4 KiB as text (the dead-letter topic
+    /// has all of it).
+    public static func excerpt(_ message: some Collection<UInt8>) -> String {
+        String(decoding: message.prefix(4096), as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Holds U+0000, which PostgreSQL's `text` and `jsonb` refuse. Checked for every value of
+    /// every record: a contiguous string is searched as a buffer, not character by character.
+    public var containsNUL: Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? utf8.contains(0)
+    }
 }

@@ -103,6 +103,6 @@ extension PostgresStoreTransaction {
     }
 
     static func withoutNUL(_ text: String) -> String {
-        text.utf8.contains(0) ? text.split(separator: "\u{0}", omittingEmptySubsequences: false).joined(separator: "\u{FFFD}") : text
+        text.containsNUL ? text.split(separator: "\u{0}", omittingEmptySubsequences: false).joined(separator: "\u{FFFD}") : text
     }
 }

@@ -19,23 +19,9 @@ struct JournalFaultTests {
         try await StarterFixture.with(partitions: 2) { fixture, runtime in
             try await fixture.source.generate(people: 20)
             let trackingID = try await fixture.source.signal(.day1)
-            let schema = PostgresConnection.quoteIdentifier(fixture.configuration.store.schema)
-            try await fixture.source.client.execute("CREATE SEQUENCE \(schema).verdicts")
-            try await fixture.source.client.execute(
-                """
-                CREATE FUNCTION \(schema).fail_first_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.status = 'STREAMED' AND nextval('\(schema).verdicts') = 1 THEN
-                        RAISE EXCEPTION 'journal unavailable';
-                    END IF;
-                    RETURN NEW;
-                END $$
-                """)
-            try await fixture.source.client.execute(
-                """
-                CREATE TRIGGER fail_first_verdict BEFORE UPDATE ON \(schema).migration
-                FOR EACH ROW EXECUTE FUNCTION \(schema).fail_first_verdict()
-                """)
+            let schema = try await Self.onFirstUpdate(
+                of: "migration", where: "NEW.status = 'STREAMED'", do: "RAISE EXCEPTION 'journal unavailable'",
+                counting: "verdicts", in: fixture)
             let report = try #require(try await runtime.starter.runUntilIdle().first)
             #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "DONE")
             #expect(try await runtime.journal.report(report.migrationID)?.status == "STREAMED")
@@ -51,25 +37,11 @@ struct JournalFaultTests {
         try await StarterFixture.with(partitions: 2, adjust: { $0.lease.duration = .seconds(2) }) { fixture, runtime in
             try await fixture.source.generate(people: 200)
             let trackingID = try await fixture.source.signal(.day1)
-            let schema = PostgresConnection.quoteIdentifier(fixture.configuration.store.schema)
-            try await fixture.source.client.execute("CREATE SEQUENCE \(schema).stalls")
             // The first write of rows read (progress, or a finished table) sleeps six seconds,
             // holding its row: every later write of that table's progress waits for it.
-            try await fixture.source.client.execute(
-                """
-                CREATE FUNCTION \(schema).stall_once() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.rows_read > 0 AND nextval('\(schema).stalls') = 1 THEN
-                        PERFORM pg_sleep(6);
-                    END IF;
-                    RETURN NEW;
-                END $$
-                """)
-            try await fixture.source.client.execute(
-                """
-                CREATE TRIGGER stall_once BEFORE UPDATE ON \(schema).migration_table
-                FOR EACH ROW EXECUTE FUNCTION \(schema).stall_once()
-                """)
+            let schema = try await Self.onFirstUpdate(
+                of: "migration_table", where: "NEW.rows_read > 0", do: "PERFORM pg_sleep(6)", counting: "stalls",
+                in: fixture)
             let stream = Task { try await runtime.starter.runUntilIdle() }
             // Four seconds in: the lease (two seconds) would have lapsed without renewals.
             try await Task.sleep(for: .seconds(4))
@@ -83,5 +55,32 @@ struct JournalFaultTests {
             let stalls = try await fixture.source.client.execute("SELECT last_value FROM \(schema).stalls")
             #expect((stalls.first?.int64("last_value") ?? 0) >= 1, "the journal never stalled")
         }
+    }
+
+    /// Installs a trigger on a journal table that runs `action` in the first update matching
+    /// `condition`; the sequence `counter` counts the matching updates.
+    /// - Returns: the journal's schema, quoted.
+    private static func onFirstUpdate(
+        of table: String, where condition: String, do action: String, counting counter: String,
+        in fixture: StarterFixture
+    ) async throws -> String {
+        let schema = PostgresConnection.quoteIdentifier(fixture.configuration.store.schema)
+        try await fixture.source.client.execute("CREATE SEQUENCE \(schema).\(counter)")
+        try await fixture.source.client.execute(
+            """
+            CREATE FUNCTION \(schema).\(counter)_once() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF \(condition) AND nextval('\(schema).\(counter)') = 1 THEN
+                    \(action);
+                END IF;
+                RETURN NEW;
+            END $$
+            """)
+        try await fixture.source.client.execute(
+            """
+            CREATE TRIGGER \(counter)_once BEFORE UPDATE ON \(schema).\(table)
+            FOR EACH ROW EXECUTE FUNCTION \(schema).\(counter)_once()
+            """)
+        return schema
     }
 }
