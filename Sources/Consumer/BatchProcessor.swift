@@ -228,22 +228,26 @@ struct BatchProcessor: Sendable {
             if case .record(let record, _) = message { return record }
             return nil
         }
-        var set = WorkingSet()
-        guard !records.isEmpty else { return set }
+        guard !records.isEmpty else { return WorkingSet() }
         let preload = assembler.preload(for: records)
         let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: Set(preload.recordKeys))
-        let awaited = Set(preload.recordKeys.map { ParkedReference.Target.object($0) })
-        let sources = Set(unlocked.filter { awaited.contains($0.target) }.map(\.source))
+        var set = WorkingSet(capacity: records.count, loadedKeys: boiIDs.count)
+        // Waits for one of this transaction's records (its keys are sorted: a binary search).
+        func isAwaited(_ reference: ParkedReference) -> Bool {
+            guard case .object(let key) = reference.target else { return false }
+            return preload.recordKeys.sortedContains(key)
+        }
+        let sources = Set(unlocked.filter(isAwaited).map(\.source))
         var owners: [BoiID] = []
         for (key, values) in preload.uniqueValues.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             owners += try transaction.instanceIDs(bo: key.bo, uniqueKey: key.fields, values: values)
         }
-        let ids = Set(preload.recordKeys.compactMap { boiIDs[$0] }).union(sources).union(owners)
-        let instances = try transaction.instances(ids.sorted())
+        let ids = (preload.recordKeys.compactMap { boiIDs[$0] } + sources + owners).sortedUnique()
+        let instances = try transaction.instances(ids)
         // Read again under the sources' locks. A reference parked meanwhile for an instance this
         // batch does not hold waits for the migration's reference check.
         let waiting = try transaction.lockParkedReferences(of: sources.filter { instances[$0] != nil }.sorted())
-            .filter { awaited.contains($0.target) }
+            .filter(isAwaited)
         let catalog = try transaction.catalogEntries(preload.catalogKeys)
         set.load(
             boiIDs: boiIDs, instances: Array(instances.values), parked: waiting, uniqueKeys: assembler.uniqueKeys,

@@ -11,28 +11,46 @@ public struct Preload: Sendable, Hashable {
 
     public init() {}
 
-    /// Everything looked up by externalId.
-    public var allKeys: [BOKey] { Array(Set(recordKeys).union(targetKeys)).sorted() }
+    /// Everything looked up by externalId, each key once, in order. ``Assembler/preload(for:)``
+    /// leaves both lists sorted and disjoint, so one merge of the two gives it.
+    public var allKeys: [BOKey] {
+        var keys: [BOKey] = []
+        keys.reserveCapacity(recordKeys.count + targetKeys.count)
+        var (record, target) = (0, 0)
+        while record < recordKeys.count || target < targetKeys.count {
+            if target == targetKeys.count || record < recordKeys.count && recordKeys[record] < targetKeys[target] {
+                keys.append(recordKeys[record])
+                record += 1
+            } else {
+                keys.append(targetKeys[target])
+                target += 1
+            }
+        }
+        return keys.sortedUnique()
+    }
 }
 
 extension Assembler {
     /// The keys, unique values and catalog codes of a batch, collected before it is applied.
     public func preload(for records: [RecordMessage]) -> Preload {
-        var recordKeys = Set<BOKey>()
-        var targetKeys = Set<BOKey>()
+        // Arrays, sorted once at the end: the keys are compared anyway, and hashing them too
+        // on the way in cost more than the duplicates it kept out.
+        var recordKeys: [BOKey] = []
+        var targetKeys: [BOKey] = []
+        recordKeys.reserveCapacity(records.count)
         var unique: [UniqueKeyMapping: Set<[String]>] = [:]
         var catalogKeys = Set<CatalogEntryKey>()
         for record in records {
             guard let table = tables[record.table], let externalId = record.externalId else { continue }
-            recordKeys.insert(BOKey(bo: table.bo, externalId: externalId))
+            recordKeys.append(BOKey(bo: table.bo, externalId: externalId))
             for reference in table.references {
                 switch record.row[reference.column] ?? .null {
                 case .array(let elements):
                     for element in elements {
-                        if let id = element.keyText { targetKeys.insert(BOKey(bo: reference.target, externalId: id)) }
+                        if let id = element.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
                     }
                 case let value:
-                    if let id = value.keyText { targetKeys.insert(BOKey(bo: reference.target, externalId: id)) }
+                    if let id = value.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
                 }
             }
             for catalog in table.catalogs {
@@ -48,8 +66,8 @@ extension Assembler {
             }
         }
         var preload = Preload()
-        preload.recordKeys = recordKeys.sorted()
-        preload.targetKeys = targetKeys.subtracting(recordKeys).sorted()
+        preload.recordKeys = recordKeys.sortedUnique()
+        preload.targetKeys = targetKeys.sortedUnique().filter { !preload.recordKeys.sortedContains($0) }
         preload.uniqueValues = unique.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
         preload.catalogKeys = catalogKeys.sorted { ($0.catalog, $0.code) < ($1.catalog, $1.code) }
         return preload

@@ -162,8 +162,12 @@ extension Assembler {
         case .array(let elements):
             return elements.lazy.compactMap { unstorable($0) }.first
         case .object(let object):
-            if object.keys.contains(where: \.containsNUL) { return Self.nulReason }
-            return object.values.lazy.compactMap { unstorable($0) }.first
+            // Member by member: `keys` and `values` would build two arrays per child row.
+            for (key, value) in object {
+                if key.containsNUL { return Self.nulReason }
+                if let reason = unstorable(value) { return reason }
+            }
+            return nil
         default:
             return nil
         }

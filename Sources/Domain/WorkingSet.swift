@@ -53,6 +53,20 @@ public struct WorkingSet: Sendable {
 
     public init() {}
 
+    /// An empty set with room for what a batch of `records` records usually brings — an
+    /// instance, a key, an event each — and for `loadedKeys` keys read from the store: tables
+    /// that grew one insert at a time rehashed every key they held at each doubling, a tenth
+    /// of the consumer's hashing.
+    public init(capacity records: Int, loadedKeys: Int = 0) {
+        boiIDs.reserveCapacity(records + loadedKeys)
+        instances.reserveCapacity(records)
+        uniqueOwners.reserveCapacity(records)
+        changedOrder.reserveCapacity(records)
+        changed.reserveCapacity(records)
+        created.reserveCapacity(records)
+        events.reserveCapacity(records)
+    }
+
     // MARK: Loading
 
     /// Adds what the store returned for the batch's keys; `missing` are keys it looked up and did not find.

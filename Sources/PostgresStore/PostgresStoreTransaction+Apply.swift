@@ -77,11 +77,17 @@ extension PostgresStoreTransaction {
     /// and the primary key then makes this batch retry (``ConflictMapper/instanceKey``). An
     /// upsert's conflict check would cost every row for that rare case.
     private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
-        var latest: [BoiID: BOIInstance] = [:]
-        for instance in instances { latest[instance.boiId] = instance }
-        let sorted = latest.values.sorted { $0.boiId < $1.boiId }
-        let new = sorted.filter { created.contains($0.boiId) }
-        let changed = sorted.filter { !created.contains($0.boiId) }
+        // Sorted stably, so of an id given twice the last given comes last and is kept.
+        var sorted = instances.sorted { $0.boiId < $1.boiId }
+        if sorted.indices.dropFirst().contains(where: { sorted[$0 - 1].boiId == sorted[$0].boiId }) {
+            sorted = sorted.indices.filter { $0 == sorted.count - 1 || sorted[$0].boiId != sorted[$0 + 1].boiId }
+                .map { sorted[$0] }
+        }
+        var new: [BOIInstance] = []
+        var changed: [BOIInstance] = []
+        for instance in sorted {
+            if created.contains(instance.boiId) { new.append(instance) } else { changed.append(instance) }
+        }
         if !new.isEmpty {
             try run(
                 """
@@ -127,7 +133,7 @@ extension PostgresStoreTransaction {
         guard !ids.isEmpty else { return }
         try run(
             "UPDATE \(tables.instance) SET in_migration_updated_at = now() WHERE boi_id = ANY($1::text[])",
-            [PostgresArray.text(Set(ids).sorted().map(\.rawValue))])
+            [PostgresArray.text(ids.sortedUnique().map(\.rawValue))])
     }
 
     /// Only aliases are stored: a key mapped to the instance derived from it (every new

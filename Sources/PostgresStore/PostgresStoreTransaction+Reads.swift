@@ -25,7 +25,7 @@ extension PostgresStoreTransaction {
     /// aliases, locking those of `locked` keys in key order, and probes the derived ids of the
     /// other keys, each key in an index (see ``PostgresStoreTransaction``).
     func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID] {
-        let keys = Set(keys).sorted()
+        let keys = keys.sortedUnique()
         guard !keys.isEmpty else { return [:] }
         let rows = try run(
             """
@@ -60,6 +60,7 @@ extension PostgresStoreTransaction {
             ])
         keysRead.formUnion(keys)
         var ids: [BOKey: BoiID] = [:]
+        ids.reserveCapacity(rows.count)
         for row in rows {
             guard let bo = row["bo"], let externalId = row["external_id"], let id = row["boi_id"] else { continue }
             let key = BOKey(bo: BOCode(bo), externalId: externalId)
@@ -76,8 +77,9 @@ extension PostgresStoreTransaction {
             SELECT \(StoredRows.instanceColumns("i")) FROM \(tables.instance) i
             WHERE i.boi_id = ANY($1::text[]) ORDER BY i.boi_id FOR UPDATE
             """,
-            [PostgresArray.text(Set(ids).sorted().map(\.rawValue))])
+            [PostgresArray.text(ids.sortedUnique().map(\.rawValue))])
         var instances: [BoiID: BOIInstance] = [:]
+        instances.reserveCapacity(rows.count)
         for row in rows {
             let instance = try StoredRows.instance(row)
             instances[instance.boiId] = instance
@@ -166,7 +168,7 @@ extension PostgresStoreTransaction {
             ) r
             ORDER BY r.source_boi_id, r.field, r.position
             """,
-            [PostgresArray.text(Set(sources).sorted().map(\.rawValue))])
+            [PostgresArray.text(sources.sortedUnique().map(\.rawValue))])
         return try rows.map { try StoredRows.reference($0) }
     }
 

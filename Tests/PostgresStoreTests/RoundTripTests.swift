@@ -155,6 +155,30 @@ struct RoundTripTests {
         }
     }
 
+    @Test func anInstanceGivenTwiceIsWrittenOnceAsLastGiven() async throws {
+        try await StoreFixture.with { fixture in
+            let first = Sample.person("P-2", iin: "900101300002", name: "first")
+            let other = Sample.person("P-1", iin: "900101300001")
+            let last = Sample.person("P-2", iin: "900101300002", name: "last")
+            var changes = Sample.creating([first, other, last])
+            #expect(try await fixture.apply(changes) == nil)
+            let stored = try await fixture.store.transaction { try $0.instances([first.boiId, other.boiId]) }
+            #expect(stored[first.boiId]?.document["first_name"] == .string("last"))
+            #expect(stored[other.boiId]?.document == other.document)
+
+            // The same for instances that change, not only for new ones.
+            var renamed = last
+            renamed.document["first_name"] = .string("renamed")
+            var again = last
+            again.document["first_name"] = .string("again")
+            changes = StoreChanges()
+            changes.instances = [renamed, other, again]
+            #expect(try await fixture.apply(changes) == nil)
+            let updated = try await fixture.store.transaction { try $0.instances([first.boiId]) }
+            #expect(updated[first.boiId]?.document["first_name"] == .string("again"))
+        }
+    }
+
     @Test func emptyChangesAndEmptyReadsAreFine() async throws {
         try await StoreFixture.with { fixture in
             let outboxID = try await fixture.store.transaction { transaction -> Int64? in

@@ -1,0 +1,58 @@
+import Testing
+
+@testable import Domain
+
+@Suite("Sorted keys: a batch's keys once each, in order, without hashing them again")
+struct SortedKeysTests {
+    @Test func sortedUniqueSortsAndDropsRepeats() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 7, 100] {
+            let values = (0..<count).map { _ in Int.random(in: 0..<20, using: &generator) }
+            #expect(values.sortedUnique() == Array(Set(values)).sorted())
+        }
+        #expect(["b", "a", "b", "c", "a"].sortedUnique() == ["a", "b", "c"])
+    }
+
+    @Test func aSortedUniqueArrayComesBackAsItIs() {
+        let keys = (0..<50).map { BOKey(bo: "Person", externalId: "p" + String(1000 + $0)) }
+        #expect(keys.isSortedUnique)
+        #expect(keys.sortedUnique() == keys)
+        #expect(!(keys + [keys[0]]).isSortedUnique)
+        #expect(!keys.reversed().isSortedUnique)
+    }
+
+    @Test func sortedContainsFindsExactlyTheMembers() {
+        let values = [1, 3, 5, 8, 13]
+        for candidate in -1...15 {
+            #expect(values.sortedContains(candidate) == values.contains(candidate))
+        }
+        #expect(![Int]().sortedContains(0))
+    }
+
+    @Test func preloadGivesRecordAndTargetKeysOnceEachInOrder() {
+        let records = [
+            AssemblerFixture.person("p2", iin: "2", department: "d1"),
+            AssemblerFixture.person("p1", iin: "1", department: "d1"),
+            AssemblerFixture.department("d1", code: "D1"),
+            AssemblerFixture.person("p1", iin: "1", department: "d2"),
+            AssemblerFixture.department("d0", code: "D0"),
+        ]
+        let preload = Assembler(mapping: AssemblerFixture.mapping).preload(for: records)
+        let person = { BOKey(bo: "Person", externalId: $0) }
+        let department = { BOKey(bo: "Department", externalId: $0) }
+        #expect(preload.recordKeys == [department("d0"), department("d1"), person("p1"), person("p2")])
+        // d1 is a record of the batch: a record key, not a target.
+        #expect(preload.targetKeys == [department("d2")])
+        #expect(preload.allKeys == [department("d0"), department("d1"), department("d2"), person("p1"), person("p2")])
+    }
+
+    @Test func allKeysStaysSortedAndUniqueWhateverItIsGiven() {
+        var preload = Preload()
+        preload.recordKeys = [BOKey(bo: "B", externalId: "2"), BOKey(bo: "A", externalId: "1")]
+        preload.targetKeys = [BOKey(bo: "A", externalId: "1"), BOKey(bo: "C", externalId: "3")]
+        #expect(
+            preload.allKeys == [
+                BOKey(bo: "A", externalId: "1"), BOKey(bo: "B", externalId: "2"), BOKey(bo: "C", externalId: "3"),
+            ])
+    }
+}
