@@ -78,7 +78,11 @@ public struct Assembler: Sendable {
             let targetBefore = target
             target.actual = true
             for (field, value) in fields.plain where !value.isEmptyValue { target.document[field] = value }
-            resolveReferences(of: &target, table: table, fields: fields, record: record, statsKey: statsKey, in: &set)
+            // References too: one the record leaves empty keeps the owner's, resolved or parked.
+            var given = fields
+            given.references.removeAll { $0.value.isEmptyValue }
+            given.catalogs.removeAll { $0.value.isEmptyValue }
+            resolveReferences(of: &target, table: table, fields: given, record: record, statsKey: statsKey, in: &set)
             commit(target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
             set.count(statsKey) { $0.merged += 1 }
             instance = target

@@ -126,6 +126,36 @@ struct AssemblerStepTests {
         #expect(set.total("in_person").created == 1)
     }
 
+    @Test func step7KeepsTheOwnersReferencesWhereTheMergedRecordHasNone() throws {
+        let owner = F.id("Person", "P-1")
+        var set = WorkingSet()
+        F.run(
+            [
+                F.department("D-1", code: "HQ"), F.person("P-1", iin: "777", department: "D-1"),
+                F.person("P-2", iin: "777"),
+            ], into: &set)
+        #expect(set.instances[owner]?.document["department"] == .string(F.id("Department", "D-1").rawValue))
+        #expect(set.total("in_person").merged == 1)
+        #expect(set.events.filter { $0.boiId == owner }.count == 1, "only the creation: the merge changed nothing")
+
+        // A parked reference of the owner stays parked, and is filled when its target comes.
+        var parked = WorkingSet()
+        F.run(
+            [F.person("P-1", iin: "777", department: "D-9"), F.person("P-2", iin: "777"), F.department("D-9", code: "X")],
+            into: &parked)
+        #expect(parked.instances[owner]?.document["department"] == .string(F.id("Department", "D-9").rawValue))
+        #expect(parked.parked.isEmpty)
+
+        // A reference the merged record does give replaces the owner's.
+        var moved = WorkingSet()
+        F.run(
+            [
+                F.department("D-1", code: "HQ"), F.department("D-2", code: "BR"),
+                F.person("P-1", iin: "777", department: "D-1"), F.person("P-2", iin: "777", department: "D-2"),
+            ], into: &moved)
+        #expect(moved.instances[owner]?.document["department"] == .string(F.id("Department", "D-2").rawValue))
+    }
+
     @Test func step8RemembersExternalIdToInstance() {
         var set = WorkingSet()
         F.run([F.department("D-1", code: "HQ")], into: &set)
