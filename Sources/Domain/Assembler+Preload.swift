@@ -12,22 +12,8 @@ public struct Preload: Sendable, Hashable {
     public init() {}
 
     /// Everything looked up by externalId, each key once, in order. ``Assembler/preload(for:)``
-    /// leaves both lists sorted and disjoint, so one merge of the two gives it.
-    public var allKeys: [BOKey] {
-        var keys: [BOKey] = []
-        keys.reserveCapacity(recordKeys.count + targetKeys.count)
-        var (record, target) = (0, 0)
-        while record < recordKeys.count || target < targetKeys.count {
-            if target == targetKeys.count || record < recordKeys.count && recordKeys[record] < targetKeys[target] {
-                keys.append(recordKeys[record])
-                record += 1
-            } else {
-                keys.append(targetKeys[target])
-                target += 1
-            }
-        }
-        return keys.sortedUnique()
-    }
+    /// leaves both lists sorted, and the standard sort merges two sorted runs in one pass.
+    public var allKeys: [BOKey] { (recordKeys + targetKeys).sortedUnique() }
 }
 
 extension Assembler {

@@ -6,14 +6,9 @@ extension Array where Element: Comparable {
     /// key of every batch once more. Otherwise they are sorted, and equal neighbours dropped.
     public func sortedUnique() -> [Element] {
         if isSortedUnique { return self }
-        var sorted = self.sorted()
-        var kept = 0
-        for index in sorted.indices where kept == 0 || sorted[kept - 1] < sorted[index] {
-            sorted.swapAt(kept, index)
-            kept += 1
-        }
-        sorted.removeSubrange(kept...)
-        return sorted
+        var kept: [Element] = []
+        for element in sorted() where kept.last.map({ $0 < element }) ?? true { kept.append(element) }
+        return kept
     }
 
     /// Whether each element is less than the next.

@@ -57,7 +57,7 @@ public struct WorkingSet: Sendable {
     /// instance, a key, an event each — and for `loadedKeys` keys read from the store: tables
     /// that grew one insert at a time rehashed every key they held at each doubling, a tenth
     /// of the consumer's hashing.
-    public init(capacity records: Int, loadedKeys: Int = 0) {
+    public init(capacity records: Int, loadedKeys: Int) {
         boiIDs.reserveCapacity(records + loadedKeys)
         instances.reserveCapacity(records)
         uniqueOwners.reserveCapacity(records)

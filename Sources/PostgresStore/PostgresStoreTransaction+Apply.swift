@@ -77,15 +77,14 @@ extension PostgresStoreTransaction {
     /// and the primary key then makes this batch retry (``ConflictMapper/instanceKey``). An
     /// upsert's conflict check would cost every row for that rare case.
     private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
-        // Sorted stably, so of an id given twice the last given comes last and is kept.
-        var sorted = instances.sorted { $0.boiId < $1.boiId }
-        if sorted.indices.dropFirst().contains(where: { sorted[$0 - 1].boiId == sorted[$0].boiId }) {
-            sorted = sorted.indices.filter { $0 == sorted.count - 1 || sorted[$0].boiId != sorted[$0 + 1].boiId }
-                .map { sorted[$0] }
+        // Sorted stably, so of an id given twice the last given comes last and replaces the other.
+        var latest: [BOIInstance] = []
+        for instance in instances.sorted(by: { $0.boiId < $1.boiId }) {
+            if latest.last?.boiId == instance.boiId { latest[latest.count - 1] = instance } else { latest.append(instance) }
         }
         var new: [BOIInstance] = []
         var changed: [BOIInstance] = []
-        for instance in sorted {
+        for instance in latest {
             if created.contains(instance.boiId) { new.append(instance) } else { changed.append(instance) }
         }
         if !new.isEmpty {
