@@ -65,7 +65,9 @@ CREATE TABLE IF NOT EXISTS boi_reference (
 );
 CREATE INDEX IF NOT EXISTS boi_reference_by_object ON boi_reference (target_kind, target_bo, target_external_id);
 CREATE INDEX IF NOT EXISTS boi_reference_by_catalog ON boi_reference (catalog, code);
-CREATE INDEX IF NOT EXISTS boi_reference_by_migration ON boi_reference (migration_id);
+-- A migration's parked references in slot order: its reference check reads them a page at a time.
+CREATE INDEX IF NOT EXISTS boi_reference_by_migration_slot ON boi_reference (migration_id, source_boi_id, field, position);
+DROP INDEX IF EXISTS boi_reference_by_migration;
 
 -- Classifier entries that CO fields resolve against: a record gives a code, the instance gets
 -- the entry's id. Filled by the platform, read-only for in-migration.
@@ -182,7 +184,8 @@ CREATE TABLE IF NOT EXISTS migration_marker (
 );
 
 -- References still parked after a migration's reference check: the operator's list of targets
--- that never arrived. Replaced wholesale each time the check runs for the migration.
+-- that never arrived. Emptied each time the check runs for the migration, then written a page at
+-- a time.
 CREATE TABLE IF NOT EXISTS migration_dangling (
     migration_id       text        NOT NULL,             -- the migration whose check found it
     source_boi_id      text        NOT NULL,
@@ -197,4 +200,6 @@ CREATE TABLE IF NOT EXISTS migration_dangling (
     parked_by          text        NOT NULL,             -- the migration whose record parked it
     recorded_at        timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS migration_dangling_by_migration ON migration_dangling (migration_id);
+-- In slot order: the report lists the first of them.
+CREATE INDEX IF NOT EXISTS migration_dangling_by_migration_slot ON migration_dangling (migration_id, source_boi_id, field, position);
+DROP INDEX IF EXISTS migration_dangling_by_migration;

@@ -24,6 +24,8 @@ struct BatchProcessor: Sendable {
     /// for it: a batch of targets that thousands of records wait for would otherwise hold all
     /// of them at once.
     var maxResolutions = 5_000
+    /// How many parked references the reference check reads at a time.
+    var referenceCheckPage = 5_000
 
     /// What a committed batch leaves to do.
     struct Outcome: Sendable {
@@ -155,7 +157,7 @@ struct BatchProcessor: Sendable {
                 assembler.apply(record, raw: raw, to: &set)
             case .marker(let marker):
                 if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
-                    changes.dangling[marker.migrationId] = try recheck(marker, set: &set, in: transaction)
+                    try recheck(marker, set: &set, in: transaction)
                 }
             case .malformed(let rejection):
                 set.rejectUnreadable(rejection)
@@ -253,39 +255,5 @@ struct BatchProcessor: Sendable {
             boiIDs: boiIDs, instances: Array(instances.values), parked: waiting, uniqueKeys: assembler.uniqueKeys,
             catalog: catalog)
         return set
-    }
-
-    /// The last marker of a migration arrived: every record of it has been applied, so whatever
-    /// of its references is still parked is either resolvable now or dangling.
-    private func recheck(
-        _ marker: RefCheckMarker, set: inout WorkingSet, in transaction: any BOIStoreTransaction
-    ) throws -> [ParkedReference] {
-        // In the store's lock order: the sources first, then their parked references.
-        let sources = Set(try transaction.parkedReferences(of: marker.migrationId).map(\.source))
-        let locked = try transaction.instances(sources.filter { set.instances[$0] == nil }.sorted())
-        let held = sources.filter { set.instances[$0] != nil || locked[$0] != nil }
-        let stored = try transaction.lockParkedReferences(of: held.sorted())
-            .filter { $0.migrationID == marker.migrationId }
-        let references = set.parkedReferences(of: marker.migrationId, stored: stored)
-        var keys: [BOKey] = []
-        var catalogKeys: [CatalogEntryKey] = []
-        for reference in references {
-            switch reference.target {
-            case .object(let key) where set.boiIDs[key] == nil: keys.append(key)
-            case .catalogEntry(let catalog, let code): catalogKeys.append(CatalogEntryKey(catalog: catalog, code: code))
-            default: break
-            }
-        }
-        set.load(
-            boiIDs: try transaction.boiIDs(for: Array(Set(keys)).sorted(), lockingAliasesOf: []),
-            instances: Array(locked.values), parked: references,
-            uniqueKeys: assembler.uniqueKeys, catalog: try transaction.catalogEntries(catalogKeys))
-        let dangling = assembler.recheck(references, marker: marker, in: &set)
-        logger.info(
-            "reference check done",
-            metadata: [
-                "migration_id": "\(marker.migrationId)", "checked": "\(references.count)", "dangling": "\(dangling.count)",
-            ])
-        return dangling
     }
 }

@@ -102,6 +102,24 @@ public struct WorkingSet: Sendable {
         return result.values.sorted { ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1) }
     }
 
+    /// Of parked references read from the store, those this batch left as they were: not
+    /// resolved, cleared or parked anew by it (its own version of a slot is in `parked`).
+    public func unchangedByBatch(_ stored: [ParkedReference]) -> [ParkedReference] {
+        stored.filter { reference in
+            parked[reference.slot] == nil && !unparkedSlots.contains(reference.slot)
+                && !clearedFields.contains(ReferenceField(source: reference.source, field: reference.field))
+        }
+    }
+
+    /// Whether this set knows what `target` resolves to: the instance a key maps to, or the
+    /// catalog entry's id.
+    public func knows(_ target: ParkedReference.Target) -> Bool {
+        switch target {
+        case .object(let key): boiIDs[key] != nil
+        case .catalogEntry(let catalog, let code): self.catalog[CatalogEntryKey(catalog: catalog, code: code)] != nil
+        }
+    }
+
     // MARK: Changing
 
     mutating func store(_ instance: BOIInstance, created isNew: Bool = false) {

@@ -25,6 +25,8 @@ struct MigrationDetail: ResponseEncodable {
         var total: ConsumeStats
         var markersSeen: Int32
         var markersExpected: Int32?
+        /// How many references the reference check left dangling; `dangling` lists the first.
+        var danglingCount: Int64?
         var dangling: [Dangling]?
 
         init(_ report: ConsumeReport) {
@@ -32,6 +34,7 @@ struct MigrationDetail: ResponseEncodable {
             total = report.total
             markersSeen = report.markersSeen
             markersExpected = report.markersExpected
+            danglingCount = report.danglingCount
             dangling = report.dangling?.map(Dangling.init)
         }
     }

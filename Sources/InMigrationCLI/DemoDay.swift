@@ -19,7 +19,7 @@ struct DemoDay {
             day \(day) — migration \(stream.migrationID)
               streamed \(stream.recordsStreamed) records to IN_MIGRATION (\(stream.recordsRejected) refused) with \(stream.markers) reference-check markers
               consumed \(total.records): created \(total.created), updated \(total.updated), unchanged \(total.unchanged), merged \(total.merged), removed \(total.removed), skipped \(total.skipped), rejected \(total.rejected)
-              references parked \(total.refsParked), resolved \(total.refsResolved), dangling \(consume.dangling?.count ?? 0); \(total.boiEvents) BOI events
+              references parked \(total.refsParked), resolved \(total.refsResolved), dangling \(consume.danglingCount ?? 0); \(total.boiEvents) BOI events
               safe to clear the in-tables since \(tracking?.safeToClearAt ?? "— (not complete)")
             """
     }
@@ -62,7 +62,7 @@ struct DemoDay {
         summary.refs_parked = total.refsParked
         summary.refs_resolved = total.refsResolved
         summary.boi_events = total.boiEvents
-        summary.refs_dangling = days.last?.consume.dangling?.count ?? 0
+        summary.refs_dangling = Int(days.last?.consume.danglingCount ?? 0)
         summary.boi_events_on_topic = eventsOnTopic
         summary.days = days.count
         summary.lag = lag.groups.first?.lag ?? -1

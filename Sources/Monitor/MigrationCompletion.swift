@@ -74,7 +74,7 @@ public struct MigrationCompletion: Sendable {
                 let counts = CompletionCounts(
                     recordsStreamed: candidate.migration.recordsStreamed, recordsConsumed: candidate.consume.total.records,
                     streamRejected: candidate.migration.recordsRejected, consumeRejected: candidate.consume.total.rejected,
-                    refsDangling: Int64(candidate.consume.dangling?.count ?? 0))
+                    refsDangling: candidate.consume.danglingCount ?? 0)
                 if try await journal.markComplete(candidate.migration.id, at: checkedAt, counts: counts) {
                     outcome.completed.append(candidate.migration.id)
                     logger.notice(

@@ -4,7 +4,7 @@ import Store
 
 extension PostgresBOIStore {
     /// Counters per in-table, markers seen and expected, and — once every marker was seen, so
-    /// the reference check has run — the references it left dangling. Read in one snapshot.
+    /// the reference check has run — the references it left dangling (counted, and the first listed). Read in one snapshot.
     public func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport {
         let tables = self.tables
         return try await client.withConnection { connection in
@@ -25,20 +25,24 @@ extension PostgresBOIStore {
                     [migration.rawValue])
                 let seen = Int32(markers.first?.int("seen") ?? 0)
                 let expected = markers.first?.int("expected").map(Int32.init)
-                var dangling: [ParkedReference]?
+                var dangling: (count: Int64, first: [ParkedReference])?
                 if let expected, seen >= expected {
-                    dangling = try connection.execute(
+                    let count = try connection.execute(
+                        "SELECT count(*) AS n FROM \(tables.dangling) WHERE migration_id = $1", [migration.rawValue])
+                    let first = try connection.execute(
                         """
                         SELECT source_boi_id, field, position, target_kind, target_bo, target_external_id, catalog,
                                code, parked_by
                         FROM \(tables.dangling) WHERE migration_id = $1 ORDER BY source_boi_id, field, position
+                        LIMIT $2
                         """,
-                        [migration.rawValue]
+                        [migration.rawValue, String(ConsumeReport.danglingListed)]
                     ).map { try StoredRows.reference($0, migrationColumn: "parked_by") }
+                    dangling = (count.first?.int64("n") ?? 0, first)
                 }
                 return ConsumeReport(
                     migrationID: migration, tables: try Self.stats(stats), markersSeen: seen,
-                    markersExpected: expected, dangling: dangling)
+                    markersExpected: expected, danglingCount: dangling?.count, dangling: dangling?.first)
             }
         }
     }

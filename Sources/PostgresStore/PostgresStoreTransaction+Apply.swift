@@ -6,7 +6,7 @@ extension PostgresStoreTransaction {
     /// Writes a batch: one statement per kind of change, in this order, skipping empty ones —
     /// positions first (so a fenced-off batch writes nothing), then instances, touches,
     /// mappings, dropped references (cleared fields and resolved slots together), new parked
-    /// references, outbox, errors, counters, the dangling report and offset gaps. Rows are written in key
+    /// references, outbox, errors, counters and offset gaps. Rows are written in key
     /// order, which keeps two batches from locking the same rows in opposite orders.
     /// - Returns: the id of the outbox row holding the batch's messages; nil when there are none.
     /// - Throws: ``StoreConflict`` `.positionMoved` when a position is not where the batch read
@@ -21,7 +21,6 @@ extension PostgresStoreTransaction {
         let outboxID = try insertOutbox(changes.outbox)
         try insertErrors(changes.errors)
         try addStats(changes.stats)
-        try replaceDangling(changes.dangling)
         try insertGaps(changes.gaps)
         return outboxID
     }

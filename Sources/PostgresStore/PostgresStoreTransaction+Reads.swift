@@ -172,13 +172,17 @@ extension PostgresStoreTransaction {
         return try rows.map { try StoredRows.reference($0) }
     }
 
-    func parkedReferences(of migration: MigrationID) throws -> [ParkedReference] {
+    func parkedReferences(of migration: MigrationID, after slot: ParkedReference.Slot?, limit: Int) throws
+        -> [ParkedReference]
+    {
+        let after = slot.map { [$0.source.rawValue, $0.field, String($0.position ?? -1)] }
         let rows = try run(
             """
             SELECT \(StoredRows.referenceColumns("r")) FROM \(tables.reference) r
-            WHERE r.migration_id = $1 ORDER BY r.source_boi_id, r.field, r.position
+            WHERE r.migration_id = $1\(after == nil ? "" : " AND (r.source_boi_id, r.field, r.position) > ($3, $4, $5::int)")
+            ORDER BY r.source_boi_id, r.field, r.position LIMIT $2
             """,
-            [migration.rawValue])
+            [migration.rawValue, String(limit)] + (after ?? []))
         return try rows.map { try StoredRows.reference($0) }
     }
 

@@ -75,26 +75,22 @@ extension PostgresStoreTransaction {
             ] + arrays)
     }
 
-    /// Replaces the dangling report of each migration given (an empty list clears it). The
-    /// delete and the insert are one statement; the delete's snapshot predates the insert, so
-    /// it removes only the previous report.
-    func replaceDangling(_ dangling: [MigrationID: [ParkedReference]]) throws {
-        guard !dangling.isEmpty else { return }
-        let entries = dangling.sorted { $0.key.rawValue < $1.key.rawValue }
-        let references = entries.flatMap(\.value)
-        let owners = entries.flatMap { entry in entry.value.map { _ in entry.key.rawValue } }
+    func clearDangling(of migration: MigrationID) throws {
+        try run("DELETE FROM \(tables.dangling) WHERE migration_id = $1", [migration.rawValue])
+    }
+
+    func addDangling(_ references: [ParkedReference], of migration: MigrationID) throws {
+        guard !references.isEmpty else { return }
         let columns = TargetColumns(references)
         try run(
             """
-            WITH cleared AS (DELETE FROM \(tables.dangling) WHERE migration_id = ANY($1::text[]))
             INSERT INTO \(tables.dangling) (migration_id, source_boi_id, field, position, target, target_kind,
                 target_bo, target_external_id, catalog, code, parked_by)
-            SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
-                $9::text[], $10::text[], $11::text[], $12::text[])
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::text[], $11::text[])
             """,
             [
-                PostgresArray.text(entries.map(\.key.rawValue)),
-                PostgresArray.text(owners), PostgresArray.text(columns.sources), PostgresArray.text(columns.fields),
+                migration.rawValue, PostgresArray.text(columns.sources), PostgresArray.text(columns.fields),
                 PostgresArray.text(columns.positions), PostgresArray.text(columns.labels),
                 PostgresArray.text(columns.kinds), PostgresArray.text(columns.bos),
                 PostgresArray.text(columns.externalIds), PostgresArray.text(columns.catalogs),

@@ -93,8 +93,11 @@ public protocol BOIStoreTransaction {
     /// locks, so what it reads is what it may change.
     func lockParkedReferences(of sources: [BoiID]) throws -> [ParkedReference]
 
-    /// Parked references that records of this migration left. Not locked.
-    func parkedReferences(of migration: MigrationID) throws -> [ParkedReference]
+    /// Parked references that records of this migration left, a page at a time: at most `limit`,
+    /// in slot order (source, field, position), those after `slot` (from the first when `nil`).
+    /// Not locked.
+    func parkedReferences(of migration: MigrationID, after slot: ParkedReference.Slot?, limit: Int) throws
+        -> [ParkedReference]
 
     /// Catalog entry ids by catalog and code.
     func catalogEntries(_ keys: [CatalogKey]) throws -> [CatalogKey: String]
@@ -102,6 +105,13 @@ public protocol BOIStoreTransaction {
     /// Records that a reference-check marker of `migration` was seen on `partition`.
     /// - Returns: `true` when this was the last of the migration's `partitions` markers.
     func recordMarker(_ migration: MigrationID, partition: Int32, partitions: Int32) throws -> Bool
+
+    /// Empties the dangling report of `migration`, for its reference check to write anew.
+    func clearDangling(of migration: MigrationID) throws
+
+    /// Adds references to the dangling report of `migration`: the check writes it a page at a
+    /// time, so that a load with many unresolved references is never held in memory at once.
+    func addDangling(_ references: [ParkedReference], of migration: MigrationID) throws
 
     /// Writes every change of the batch.
     /// - Returns: the id of the outbox entry that holds `changes.outbox`, which each of its

@@ -24,8 +24,6 @@ public struct StoreChanges: Sendable {
     public var errors: [RecordError] = []
     /// Counter increments per migration and in-table.
     public var stats: [StatsKey: ConsumeStats] = [:]
-    /// The references still parked after a migration's reference check, per migration.
-    public var dangling: [MigrationID: [ParkedReference]] = [:]
     /// The new positions: per partition, what the batch started from (fencing) and where it ends.
     public var positions: PositionUpdate?
     /// Offsets the batch found missing before its first message of a partition.
@@ -35,7 +33,7 @@ public struct StoreChanges: Sendable {
 
     public var isEmpty: Bool {
         instances.isEmpty && touched.isEmpty && mappings.isEmpty && clearedReferenceFields.isEmpty && unparked.isEmpty && parked.isEmpty
-            && outbox.isEmpty && errors.isEmpty && stats.isEmpty && dangling.isEmpty && positions == nil
+            && outbox.isEmpty && errors.isEmpty && stats.isEmpty && positions == nil
             && gaps.isEmpty
     }
 }

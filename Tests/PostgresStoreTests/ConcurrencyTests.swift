@@ -27,9 +27,9 @@ struct ConcurrencyTests {
                             migrationID: Sample.migration, stage: .consume, table: nil, externalID: nil, field: nil,
                             reason: "x")
                     ]
-                    changes.dangling = [Sample.migration: []]
                     _ = try transaction.apply(changes)
                     _ = try transaction.recordMarker(Sample.migration, partition: 0, partitions: 1)
+                    try transaction.addDangling(changes.parked, of: Sample.migration)
                     throw Boom()
                 }
             }

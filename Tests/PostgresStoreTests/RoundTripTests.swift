@@ -67,11 +67,23 @@ struct RoundTripTests {
                     .object(Sample.key("Person", "P-1")),
                 ])
                 #expect(Set(both) == [waitingForHead, waitingForMember, waitingForStatus])
-                #expect(Set(try transaction.parkedReferences(of: Sample.migration)) == Set(both))
+                let all = try transaction.parkedReferences(of: Sample.migration, after: nil, limit: 100)
+                #expect(Set(all) == Set(both))
+                #expect(all == all.sorted { ($0.source, $0.field, $0.position ?? -1) < ($1.source, $1.field, $1.position ?? -1) })
+                // Page by page, each after the last slot of the one before: the same references, each once.
+                var paged: [ParkedReference] = []
+                var after: ParkedReference.Slot?
+                repeat {
+                    let page = try transaction.parkedReferences(of: Sample.migration, after: after, limit: 2)
+                    #expect(page.count <= 2)
+                    paged += page
+                    after = page.count == 2 ? page.last?.slot : nil
+                } while after != nil
+                #expect(paged == all)
                 let sources = Set(both.map(\.source))
                 #expect(Set(try transaction.lockParkedReferences(of: Array(sources))) == Set(both))
                 #expect(try transaction.lockParkedReferences(of: [BoiID(rawValue: "boi-none")]).isEmpty)
-                #expect(try transaction.parkedReferences(of: MigrationID(rawValue: "other")).isEmpty)
+                #expect(try transaction.parkedReferences(of: MigrationID(rawValue: "other"), after: nil, limit: 100).isEmpty)
 
                 let entries = try transaction.catalogEntries([
                     CatalogKey(catalog: "contract_status", code: "ACTIVE"),
@@ -91,7 +103,7 @@ struct RoundTripTests {
             let reparked = moved
             try await fixture.apply(next)
             try await fixture.store.transaction { transaction throws in
-                #expect(try transaction.parkedReferences(of: Sample.migration) == [reparked])
+                #expect(try transaction.parkedReferences(of: Sample.migration, after: nil, limit: 100) == [reparked])
                 #expect(try transaction.parkedReferences(waitingFor: [.object(Sample.key("Person", "P-9"))]).isEmpty)
             }
         }

@@ -111,15 +111,15 @@ struct StatsAndReportTests {
 
             let last = try await fixture.store.transaction { transaction in
                 let last = try transaction.recordMarker(Sample.migration, partition: 1, partitions: 2)
-                var changes = StoreChanges()
-                changes.dangling = [Sample.migration: dangling]
-                _ = try transaction.apply(changes)
+                try transaction.clearDangling(of: Sample.migration)
+                try transaction.addDangling([dangling[1]], of: Sample.migration)
+                try transaction.addDangling([dangling[0]], of: Sample.migration)
                 return last
             }
             #expect(last)
             report = try await fixture.store.consumeReport(Sample.migration)
             #expect(report.markersSeen == 2 && report.markersExpected == 2)
-            #expect(report.dangling == dangling.sorted { $0.source < $1.source })
+            #expect(report.dangling == dangling.sorted { $0.source < $1.source } && report.danglingCount == 2)
             let targets = try await fixture.client.execute(
                 "SELECT target FROM inmigration.migration_dangling ORDER BY target"
             ).compactMap { $0["target"] }
@@ -130,13 +130,38 @@ struct StatsAndReportTests {
                 try transaction.recordMarker(Sample.migration, partition: 1, partitions: 2)
             }
             #expect(again == false)
-            var cleared = StoreChanges()
-            cleared.dangling = [Sample.migration: [dangling[0]]]
-            try await fixture.apply(cleared)
-            #expect(try await fixture.store.consumeReport(Sample.migration).dangling == [dangling[0]])
-            cleared.dangling = [Sample.migration: []]
-            try await fixture.apply(cleared)
-            #expect(try await fixture.store.consumeReport(Sample.migration).dangling == [])
+            try await fixture.store.transaction { transaction in
+                try transaction.clearDangling(of: Sample.migration)
+                try transaction.addDangling([dangling[0]], of: Sample.migration)
+            }
+            report = try await fixture.store.consumeReport(Sample.migration)
+            #expect(report.dangling == [dangling[0]] && report.danglingCount == 1)
+            try await fixture.store.transaction { transaction in try transaction.clearDangling(of: Sample.migration) }
+            report = try await fixture.store.consumeReport(Sample.migration)
+            #expect(report.dangling == [] && report.danglingCount == 0)
+        }
+    }
+
+    /// A load can leave hundreds of thousands of references dangling: the report counts them all
+    /// and lists only the first, in slot order.
+    @Test func reportCountsEveryDanglingReferenceAndListsTheFirst() async throws {
+        try await StoreFixture.with { fixture in
+            let count = ConsumeReport.danglingListed + 50
+            let references = (0..<count).map { index in
+                ParkedReference(
+                    source: Sample.id("Person", "P-\(index)"), field: "department", position: nil,
+                    target: .object(Sample.key("Department", "D-\(index)")), migrationID: Sample.migration)
+            }
+            try await fixture.store.transaction { transaction in
+                _ = try transaction.recordMarker(Sample.migration, partition: 0, partitions: 1)
+                try transaction.clearDangling(of: Sample.migration)
+                try transaction.addDangling(Array(references[..<75]), of: Sample.migration)
+                try transaction.addDangling(Array(references[75...]), of: Sample.migration)
+            }
+            let report = try await fixture.store.consumeReport(Sample.migration)
+            #expect(report.danglingCount == Int64(count))
+            let first = Array(references.sorted { $0.source < $1.source }.prefix(ConsumeReport.danglingListed))
+            #expect(report.dangling == first)
         }
     }
 }
