@@ -9,11 +9,15 @@ extension BatchProcessor {
     ///
     /// The migration's parked references are read a page at a time, unlocked, and sorted by
     /// whether their target exists now; the dangling ones go straight to the report. Only the
-    /// resolvable ones — a handful, left by transactions that ran side by side — load and lock
-    /// their instances. A load whose references point at objects that never arrive can leave
-    /// hundreds of thousands parked, and holding them with their instances took the consumer's
-    /// memory from 121 to 247 MiB at 300k records.
-    func recheck(_ marker: RefCheckMarker, set: inout WorkingSet, in transaction: any BOIStoreTransaction) throws {
+    /// resolvable ones — usually a handful, left by transactions that ran side by side — load and
+    /// lock their instances, a chunk of ``maxResolutions`` at a time (``LaterResolutions``). A
+    /// load whose references point at objects that never arrive can leave hundreds of thousands
+    /// parked, and holding them with their instances took the consumer's memory from 121 to 247
+    /// MiB at 300k records.
+    func recheck(
+        _ marker: RefCheckMarker, set: inout WorkingSet, later: inout LaterResolutions,
+        in transaction: any BOIStoreTransaction
+    ) throws {
         let migration = marker.migrationId
         try transaction.clearDangling(of: migration)
         var checked = 0
@@ -39,7 +43,12 @@ extension BatchProcessor {
             guard page.count == referenceCheckPage, let last = page.last else { break }
             after = last.slot
         }
-        let stillDangling = try resolve(resolvable, marker: marker, set: &set, in: transaction)
+        // The first chunk with the batch; the rest after it, a chunk at a time.
+        let stillDangling = try resolve(
+            Array(resolvable.prefix(maxResolutions)), marker: marker, set: &set, in: transaction)
+        if resolvable.count > maxResolutions {
+            later.checked.append((Array(resolvable[maxResolutions...]), Assembler.referenceCheckRecord(of: marker)))
+        }
         try transaction.addDangling(stillDangling, of: migration)
         dangling += stillDangling.count
         logger.info(
@@ -48,7 +57,7 @@ extension BatchProcessor {
     }
 
     /// What the references' targets that the working set does not know resolve to in the store.
-    private func targets(
+    func targets(
         of references: [ParkedReference], set: WorkingSet, in transaction: any BOIStoreTransaction
     ) throws -> (boiIDs: [BOKey: BoiID], catalog: [CatalogKey: String]) {
         var keys: [BOKey] = []

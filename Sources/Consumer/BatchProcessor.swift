@@ -19,10 +19,11 @@ struct BatchProcessor: Sendable {
     let logger: Logger
     /// How often a batch is retried after a conflict with another writer.
     var maxAttempts = 8
-    /// How many parked references one transaction resolves, at most (unless its first record
-    /// alone has more). Each loads and rewrites the instance that waits and publishes an event
-    /// for it: a batch of targets that thousands of records wait for would otherwise hold all
-    /// of them at once.
+    /// How many parked references one working set resolves, at most. Each loads and rewrites the
+    /// instance that waits and publishes an event for it: a batch of targets that thousands of
+    /// records wait for would otherwise hold all of them at once. A record that more wait for
+    /// than this goes alone, and its transaction resolves the rest a chunk at a time
+    /// (``LaterResolutions``).
     var maxResolutions = 5_000
     /// How many parked references the reference check reads at a time.
     var referenceCheckPage = 5_000
@@ -128,11 +129,19 @@ struct BatchProcessor: Sendable {
         var decoded = freshIndices.map { all[$0] }
         // The messages this transaction takes: all, or those before the first fresh one it leaves.
         var taken = batch.count
-        let waiting = try parkedReferences(waitingFor: decoded, in: transaction)
+        var waiting = try parkedReferences(waitingFor: decoded, in: transaction)
         let limit = resolvingLimit(decoded, waiting: waiting)
         if limit < decoded.count {
             decoded.removeSubrange(limit...)
             taken = freshIndices[limit]
+        }
+        var later = LaterResolutions()
+        if limit == 1, case .record(let record, _)? = decoded.first, let key = assembler.key(of: record) {
+            let awaiting = waiting.filter { $0.target == .object(key) }
+            if awaiting.count > maxResolutions {
+                waiting = Array(awaiting.prefix(maxResolutions))
+                later.target = (key, record)
+            }
         }
         let messages = batch[..<taken]
         // Kafka gets the batch's end per partition even where the store was already past it (a
@@ -157,7 +166,7 @@ struct BatchProcessor: Sendable {
                 assembler.apply(record, raw: raw, to: &set)
             case .marker(let marker):
                 if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
-                    try recheck(marker, set: &set, in: transaction)
+                    try recheck(marker, set: &set, later: &later, in: transaction)
                 }
             case .malformed(let rejection):
                 set.rejectUnreadable(rejection)
@@ -176,11 +185,13 @@ struct BatchProcessor: Sendable {
         if let id = try transaction.apply(changes) {
             for index in outbox.indices { outbox[index].id = id }
         }
+        var stats = changes.stats
+        try resolve(later, stats: &stats, in: transaction)
         let offsets = ends.map { TopicPartitionOffset(topic: topic, partition: $0.key, offset: $0.value) }
         return Outcome(
             offsets: offsets.sorted { $0.partition < $1.partition }, outbox: outbox,
             records: decoded.count, skipped: messages.count - decoded.count, remainder: Array(batch[taken...]),
-            stats: changes.stats)
+            stats: stats)
     }
 
     /// The parked references waiting for the decoded records, read once and unlocked: they size
@@ -197,7 +208,8 @@ struct BatchProcessor: Sendable {
             return .object(key)
         }
         guard !awaited.isEmpty else { return [] }
-        return try transaction.parkedReferences(waitingFor: awaited)
+        // One more than a transaction resolves is enough to tell that a record has too many.
+        return try transaction.parkedReferences(waitingFor: awaited, limitEach: maxResolutions + 1)
     }
 
     /// How many of the decoded messages one transaction takes: all, unless the parked

@@ -66,10 +66,24 @@ extension Assembler {
     public func recheck(
         _ references: [ParkedReference], marker: RefCheckMarker, in set: inout WorkingSet
     ) -> [ParkedReference] {
-        let record = RecordMessage(
-            migrationId: marker.migrationId, operDate: marker.operDate, bo: "", table: Self.referenceCheckTable,
+        resolve(references, for: Self.referenceCheckRecord(of: marker), in: &set)
+    }
+
+    /// The record a migration's reference check stands for: its changes are the migration's,
+    /// counted under ``referenceCheckTable``.
+    public static func referenceCheckRecord(of marker: RefCheckMarker) -> RecordMessage {
+        RecordMessage(
+            migrationId: marker.migrationId, operDate: marker.operDate, bo: "", table: referenceCheckTable,
             externalId: nil, row: [:])
-        let statsKey = StatsKey(migrationID: marker.migrationId, table: Self.referenceCheckTable)
+    }
+
+    /// Fills the parked references whose target `set` knows by now, as changes of `record`
+    /// (counted under its migration and in-table), and returns the others.
+    /// - Parameter references: parked references with their sources loaded into `set`.
+    public func resolve(
+        _ references: [ParkedReference], for record: RecordMessage, in set: inout WorkingSet
+    ) -> [ParkedReference] {
+        let statsKey = StatsKey(migrationID: record.migrationId, table: record.table)
         var dangling: [ParkedReference] = []
         var byTarget: [ParkedReference.Target: [ParkedReference]] = [:]
         for reference in references { byTarget[reference.target, default: []].append(reference) }

@@ -118,7 +118,7 @@ extension PostgresStoreTransaction {
     /// Each target kind has its own index, probed once per target of that kind (see
     /// ``PostgresStoreTransaction``): a join on `kind = 'object' AND … OR kind = 'catalog' AND …`
     /// cost a bitmap-OR of both indexes for every target, half again as long for 2,500 targets.
-    func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
+    func parkedReferences(waitingFor targets: [ParkedReference.Target], limitEach: Int?) throws -> [ParkedReference] {
         var objects: (bos: [String], externalIds: [String]) = ([], [])
         var entries: (catalogs: [String], codes: [String]) = ([], [])
         for target in Set(targets) {
@@ -139,19 +139,20 @@ extension PostgresStoreTransaction {
             CROSS JOIN LATERAL (
                 SELECT * FROM \(tables.reference) r
                 WHERE r.target_kind = 'object' AND r.target_bo = t.bo AND r.target_external_id = t.external_id
-                OFFSET 0
+                LIMIT $5::bigint OFFSET 0
             ) r
             UNION ALL
             SELECT \(StoredRows.referenceColumns("r"))
             FROM unnest($3::text[], $4::text[]) AS t (catalog, code)
             CROSS JOIN LATERAL (
-                SELECT * FROM \(tables.reference) r WHERE r.catalog = t.catalog AND r.code = t.code OFFSET 0
+                SELECT * FROM \(tables.reference) r WHERE r.catalog = t.catalog AND r.code = t.code
+                LIMIT $5::bigint OFFSET 0
             ) r
             ORDER BY source_boi_id, field, position
             """,
             [
                 PostgresArray.text(objects.bos), PostgresArray.text(objects.externalIds),
-                PostgresArray.text(entries.catalogs), PostgresArray.text(entries.codes),
+                PostgresArray.text(entries.catalogs), PostgresArray.text(entries.codes), limitEach.map(String.init),
             ])
         return try rows.map { try StoredRows.reference($0) }
     }

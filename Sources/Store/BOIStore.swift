@@ -57,6 +57,13 @@ public protocol BOIStore: Sendable {
     func markReported(_ gaps: [OffsetGap]) async throws
 }
 
+extension BOIStoreTransaction {
+    /// Every parked reference waiting for any of these targets. Not locked.
+    public func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
+        try parkedReferences(waitingFor: targets, limitEach: nil)
+    }
+}
+
 extension BOIStore {
     /// Whether any outgoing message with an id up to `id` is still waiting to be published.
     public func outboxHasPending(upTo id: Int64) async throws -> Bool {
@@ -85,9 +92,9 @@ public protocol BOIStoreTransaction {
     /// field order). Not locked: the batch locks them with the rest.
     func instanceIDs(bo: BOCode, uniqueKey fields: [String], values: [[String]]) throws -> [BoiID]
 
-    /// Parked references waiting for any of these targets. Not locked: see
-    /// ``lockParkedReferences(of:)``.
-    func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference]
+    /// Parked references waiting for any of these targets, at most `limitEach` for each (all when
+    /// `nil`). Not locked: see ``lockParkedReferences(of:)``.
+    func parkedReferences(waitingFor targets: [ParkedReference.Target], limitEach: Int?) throws -> [ParkedReference]
 
     /// Every parked reference of these source instances, locked. The batch holds the sources'
     /// locks, so what it reads is what it may change.

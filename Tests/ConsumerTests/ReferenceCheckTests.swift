@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import IntegrationSupport
 import Kafka
+import Postgres
 import PostgresStore
 import Store
 import Testing
@@ -69,6 +70,43 @@ struct ReferenceCheckTests {
             #expect(report.danglingCount == 6)
             #expect(dangling.sorted() == ["D-1", "D-3", "D-4", "D-5", "D-6", "D-7"])
             #expect(report.total.refsResolved == 1, "P-2 by the check; P-0 named its department itself")
+            await runtime.close()
+        }
+    }
+    /// More references turn out resolvable than one working set resolves: the first chunk goes
+    /// with the marker's batch, the rest after it in chunks of their own, all in its transaction.
+    @Test(.timeLimit(.minutes(2)))
+    func resolvesWhatArrivedInChunks() async throws {
+        try await PipelineFixture.with(partitions: 1) { fixture in
+            let runtime = try fixture.consumer()
+            var processor = runtime.consumer.processor
+            processor.maxResolutions = 2
+            processor.referenceCheckPage = 4
+            let waiting = (0..<6).map { Self.person("P-\($0)", department: "D-\($0)", offset: Int64($0)) }
+            #expect(try await processor.process(waiting).records == 6)
+            var changes = StoreChanges()
+            for index in 0..<5 {
+                let key = BOKey(bo: "Department", externalId: "D-\(index)")
+                changes.instances.append(
+                    BOIInstance(boiId: BoiID.derived(from: key), bo: "Department", externalId: key.externalId))
+                changes.created.insert(BoiID.derived(from: key))
+            }
+            let racing = changes
+            try await fixture.store.transaction { transaction in _ = try transaction.apply(racing) }
+
+            let outcome = try await processor.process([try Self.marker(offset: 6)])
+            #expect(outcome.records == 1)
+            #expect(outcome.stats.values.reduce(0) { $0 + $1.refsResolved } == 5, "the chunks' counts are the transaction's")
+            for index in 0..<5 {
+                let department = BoiID.derived(from: BOKey(bo: "Department", externalId: "D-\(index)")).rawValue
+                #expect(try await fixture.instance("Person", "P-\(index)")?.document["department"] == .string(department))
+            }
+            let report = try await fixture.store.consumeReport(Self.migration)
+            #expect(report.danglingCount == 1 && report.total.refsResolved == 5)
+            // Five events: two with the batch's outbox entry, three in two entries of their own.
+            let entries = try await fixture.source.client.execute(
+                "SELECT messages FROM inmigration.outbox_batch ORDER BY id")
+            #expect(entries.compactMap { $0.int("messages") }.suffix(3) == [2, 2, 1])
             await runtime.close()
         }
     }

@@ -62,6 +62,8 @@ struct RoundTripTests {
 
                 let byObject = try transaction.parkedReferences(waitingFor: [.object(Sample.key("Person", "P-9"))])
                 #expect(Set(byObject) == [waitingForHead, waitingForMember])
+                let one = try transaction.parkedReferences(waitingFor: [.object(Sample.key("Person", "P-9"))], limitEach: 1)
+                #expect(one.count == 1 && byObject.contains(one[0]))
                 let both = try transaction.parkedReferences(waitingFor: [
                     .object(Sample.key("Person", "P-9")), .catalogEntry(catalog: "contract_status", code: "PENDING"),
                     .object(Sample.key("Person", "P-1")),
