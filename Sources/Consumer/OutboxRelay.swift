@@ -1,3 +1,4 @@
+import Domain
 import Kafka
 import Logging
 import Store
@@ -43,15 +44,13 @@ final class OutboxRelay: Sendable {
             guard !pending.isEmpty else { return published }
             let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
             defer { producer.forget(tag: tag) }
-            for message in pending {
-                try producer.send(topic: message.topic, key: message.key, value: message.value, tag: tag)
-            }
-            let tally = await producer.awaitDelivery(tag: tag, expected: pending.count, timeout: timeout)
-            try Self.check(tally, expected: pending.count)
+            let sent = try await send(pending, tag: tag)
+            let tally = await producer.awaitDelivery(tag: tag, expected: sent, timeout: timeout)
+            try Self.check(tally, expected: sent)
             let entries = Self.entries(of: pending)
             try await store.removeOutbox(entries)
             drained.withLock { $0.formUnion(entries) }
-            published += pending.count
+            published += sent
         }
     }
 
@@ -82,14 +81,38 @@ final class OutboxRelay: Sendable {
         else { return nil }
         let tag = Self.nextTag.add(1, ordering: .relaxed).oldValue
         do {
-            for message in messages {
-                try producer.send(topic: message.topic, key: message.key, value: message.value, tag: tag)
-            }
+            return Publication(tag: tag, ids: entries, count: try await send(messages, tag: tag))
         } catch {
             producer.forget(tag: tag)
             throw error
         }
-        return Publication(tag: tag, ids: entries, count: messages.count)
+    }
+
+    /// Hands each message to the producer. One it refuses as larger than it takes
+    /// (`message.max.bytes`) would be refused however often it is tried, and stop every message
+    /// after it for good: it is left out and reported in the journal (`migration_error`) and the
+    /// log instead, before its outbox entry can be removed.
+    /// - Returns: how many were sent.
+    private func send(_ messages: [OutboxMessage], tag: UInt64) async throws -> Int {
+        var refused: [RecordError] = []
+        for message in messages {
+            do {
+                try producer.send(topic: message.topic, key: message.key, value: message.value, tag: tag)
+            } catch let error as KafkaError where error.code == KafkaError.Codes.messageSizeTooLarge {
+                refused.append(OversizedMessage.error(for: message, reason: error.message))
+            }
+        }
+        guard !refused.isEmpty else { return messages.count }
+        var changes = StoreChanges()
+        changes.errors = refused
+        let report = changes
+        _ = try await store.transaction { try $0.apply(report) }
+        for error in refused {
+            logger.error(
+                "an outgoing message is larger than the producer takes and was not published",
+                metadata: ["migration_id": "\(error.migrationID)", "reason": "\(error.reason)"])
+        }
+        return messages.count - refused.count
     }
 
     /// Waits until the broker acknowledged every message of `publication`, then removes them
