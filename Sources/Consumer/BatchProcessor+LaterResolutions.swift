@@ -10,8 +10,7 @@ struct LaterResolutions {
     /// A record that more references wait for than one chunk holds: the batch resolved the
     /// first chunk, the rest are read from the store chunk by chunk.
     var target: (key: BOKey, record: RecordMessage)?
-    /// References the reference check found resolvable beyond its first chunk, with the record
-    /// they are changes of.
+    /// References a reference check found resolvable, with the record they are changes of.
     var checked: [(references: [ParkedReference], record: RecordMessage)] = []
 }
 
@@ -26,17 +25,16 @@ extension BatchProcessor {
             while true {
                 let waiting = try transaction.parkedReferences(waitingFor: [.object(key)], limitEach: maxResolutions)
                 guard !waiting.isEmpty else { break }
-                let resolved = try resolveChunk(waiting, for: record, stats: &stats, in: transaction)
+                let filled = try resolveChunk(waiting, for: record, stats: &stats, in: transaction).filled
                 // What cannot be filled (its instance is gone) stays parked for the reference check.
-                guard resolved > 0, waiting.count == maxResolutions else { break }
+                guard filled > 0, waiting.count == maxResolutions else { break }
             }
         }
         for (references, record) in later.checked {
-            var start = 0
-            while start < references.count {
-                let end = min(start + maxResolutions, references.count)
-                _ = try resolveChunk(Array(references[start..<end]), for: record, stats: &stats, in: transaction)
-                start = end
+            for start in stride(from: 0, to: references.count, by: maxResolutions) {
+                let chunk = Array(references[start..<min(start + maxResolutions, references.count)])
+                let unresolved = try resolveChunk(chunk, for: record, stats: &stats, in: transaction).unresolved
+                try transaction.addDangling(unresolved, of: record.migrationId)
             }
         }
     }
@@ -44,11 +42,11 @@ extension BatchProcessor {
     /// Fills one chunk of parked references in a working set of its own and writes it: the
     /// targets looked up, the sources locked, then their parked references (the store's lock
     /// order), of which only the chunk's slots, as they are now.
-    /// - Returns: how many were filled.
+    /// - Returns: how many were filled, and those still parked whose target is unknown.
     private func resolveChunk(
         _ references: [ParkedReference], for record: RecordMessage, stats: inout [StatsKey: ConsumeStats],
         in transaction: any BOIStoreTransaction
-    ) throws -> Int {
+    ) throws -> (filled: Int, unresolved: [ParkedReference]) {
         var set = WorkingSet()
         let known = try targets(of: references, set: set, in: transaction)
         let slots = Set(references.map(\.slot))
@@ -64,6 +62,6 @@ extension BatchProcessor {
         collect(set, into: &changes, moves: [:])
         _ = try transaction.apply(changes)
         stats.merge(changes.stats, uniquingKeysWith: +)
-        return parked.count - unresolved.count
+        return (parked.count - unresolved.count, unresolved)
     }
 }

@@ -10,7 +10,8 @@ extension BatchProcessor {
     /// The migration's parked references are read a page at a time, unlocked, and sorted by
     /// whether their target exists now; the dangling ones go straight to the report. Only the
     /// resolvable ones — usually a handful, left by transactions that ran side by side — load and
-    /// lock their instances, a chunk of ``maxResolutions`` at a time (``LaterResolutions``). A
+    /// lock their instances, once the batch is written, a chunk of ``maxResolutions`` at a time
+    /// (``LaterResolutions``). A
     /// load whose references point at objects that never arrive can leave hundreds of thousands
     /// parked, and holding them with their instances took the consumer's memory from 121 to 247
     /// MiB at 300k records.
@@ -43,14 +44,10 @@ extension BatchProcessor {
             guard page.count == referenceCheckPage, let last = page.last else { break }
             after = last.slot
         }
-        // The first chunk with the batch; the rest after it, a chunk at a time.
-        let stillDangling = try resolve(
-            Array(resolvable.prefix(maxResolutions)), marker: marker, set: &set, in: transaction)
-        if resolvable.count > maxResolutions {
-            later.checked.append((Array(resolvable[maxResolutions...]), Assembler.referenceCheckRecord(of: marker)))
+        // Resolved once the batch is written, a chunk at a time, each against the store.
+        if !resolvable.isEmpty {
+            later.checked.append((resolvable, Assembler.referenceCheckRecord(of: marker)))
         }
-        try transaction.addDangling(stillDangling, of: migration)
-        dangling += stillDangling.count
         logger.info(
             "reference check done",
             metadata: ["migration_id": "\(migration)", "checked": "\(checked)", "dangling": "\(dangling)"])
@@ -72,24 +69,5 @@ extension BatchProcessor {
             try keys.isEmpty ? [:] : transaction.boiIDs(for: keys.sortedUnique(), lockingAliasesOf: []),
             try transaction.catalogEntries(entries)
         )
-    }
-
-    /// Locks the sources of the resolvable references, in the store's lock order (the instances,
-    /// then their parked references), and fills what is still parked under those locks.
-    /// - Returns: those the assembler still found unresolvable.
-    private func resolve(
-        _ resolvable: [ParkedReference], marker: RefCheckMarker, set: inout WorkingSet,
-        in transaction: any BOIStoreTransaction
-    ) throws -> [ParkedReference] {
-        guard !resolvable.isEmpty else { return [] }
-        let slots = Set(resolvable.map(\.slot))
-        let sources = resolvable.map(\.source).sortedUnique()
-        let locked = try transaction.instances(sources.filter { set.instances[$0] == nil })
-        let held = sources.filter { set.instances[$0] != nil || locked[$0] != nil }
-        let stored = try transaction.lockParkedReferences(of: held)
-            .filter { $0.migrationID == marker.migrationId && slots.contains($0.slot) }
-        let references = set.parkedReferences(of: marker.migrationId, stored: stored).filter { slots.contains($0.slot) }
-        set.load(boiIDs: [:], instances: Array(locked.values), parked: references, uniqueKeys: assembler.uniqueKeys, catalog: [:])
-        return assembler.recheck(references, marker: marker, in: &set)
     }
 }

@@ -59,18 +59,8 @@ extension Assembler {
         return preload
     }
 
-    /// The reference check of a migration (the seed's `KafkaInMigrationRefChecker`): fills the
-    /// parked references whose target exists by now and returns those that still dangle.
-    /// - Parameter references: the migration's parked references, with their targets' keys and
-    ///   sources loaded into `set`.
-    public func recheck(
-        _ references: [ParkedReference], marker: RefCheckMarker, in set: inout WorkingSet
-    ) -> [ParkedReference] {
-        resolve(references, for: Self.referenceCheckRecord(of: marker), in: &set)
-    }
-
-    /// The record a migration's reference check stands for: its changes are the migration's,
-    /// counted under ``referenceCheckTable``.
+    /// The record a migration's reference check (the seed's `KafkaInMigrationRefChecker`) stands
+    /// for: what it resolves are changes of the migration, counted under ``referenceCheckTable``.
     public static func referenceCheckRecord(of marker: RefCheckMarker) -> RecordMessage {
         RecordMessage(
             migrationId: marker.migrationId, operDate: marker.operDate, bo: "", table: referenceCheckTable,

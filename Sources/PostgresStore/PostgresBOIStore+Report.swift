@@ -4,7 +4,8 @@ import Store
 
 extension PostgresBOIStore {
     /// Counters per in-table, markers seen and expected, and — once every marker was seen, so
-    /// the reference check has run — the references it left dangling (counted, and the first listed). Read in one snapshot.
+    /// the reference check has run — how many references it left dangling, and the first of
+    /// them. Read in one snapshot.
     public func consumeReport(_ migration: MigrationID) async throws -> ConsumeReport {
         let tables = self.tables
         return try await client.withConnection { connection in

@@ -156,7 +156,8 @@ struct AssemblerReferenceTests {
             boiIDs: set.boiIDs.merging([BOKey(bo: "Department", externalId: "D-LATE"): late]) { $1 },
             instances: Array(set.instances.values), parked: Array(set.parked.values), uniqueKeys: [], catalog: [:])
         let marker = RefCheckMarker(migrationId: F.migration, operDate: F.day, partition: 0, partitions: 1, records: 2)
-        let dangling = Assembler(mapping: F.mapping).recheck(Array(set.parked.values), marker: marker, in: &next)
+        let dangling = Assembler(mapping: F.mapping).resolve(
+            Array(set.parked.values), for: Assembler.referenceCheckRecord(of: marker), in: &next)
         #expect(dangling.map(\.target) == [.object(BOKey(bo: "Department", externalId: "D-NEVER"))])
         #expect(next.instance("Person", "P-1")?.document["department"] == .string(late.rawValue))
         #expect(next.events.count == 1)
