@@ -21,11 +21,13 @@ public struct TestDatabase: Sendable {
     private let adminURL: String
 
     /// Creates a fresh, empty database.
-    public static func create(logger: Logger = Logger(label: "test")) async throws -> TestDatabase {
+    /// - Parameter options: what follows the name in `CREATE DATABASE`, e.g. a collation other
+    ///   than the server's (`TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`).
+    public static func create(options: String = "", logger: Logger = Logger(label: "test")) async throws -> TestDatabase {
         guard let adminURL = serverURL else { throw TestSupportError("INMIGRATION_TEST_DATABASE_URL is not set") }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         let admin = PostgresClient(conninfo: adminURL, logger: logger)
-        try await admin.execute("CREATE DATABASE \(PostgresConnection.quoteIdentifier(String(name)))")
+        try await admin.execute("CREATE DATABASE \(PostgresConnection.quoteIdentifier(String(name))) \(options)")
         await admin.close()
         guard var components = URLComponents(string: adminURL) else {
             throw TestSupportError("INMIGRATION_TEST_DATABASE_URL is not a URL")

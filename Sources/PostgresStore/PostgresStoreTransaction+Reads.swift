@@ -97,7 +97,7 @@ extension PostgresStoreTransaction {
                 code: .invalidArgument,
                 message: "unique key \(fields) given \(bad.count) values instead of \(fields.count)")
         }
-        let keys = fields.map { "i.document->>\(PostgresConnection.quoteLiteral($0))" }.joined(separator: ", ")
+        let keys = fields.map { UniqueKeyIndex.column($0, of: "i") }.joined(separator: ", ")
         let literal = PostgresConnection.quoteLiteral(bo.rawValue)
         let arrays = fields.indices.map { "$\($0 + 1)::text[]" }.joined(separator: ", ")
         let columns = fields.indices.map { "c\($0)" }.joined(separator: ", ")

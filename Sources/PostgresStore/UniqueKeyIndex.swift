@@ -5,7 +5,8 @@ import Synchronization
 
 /// A unique key of one BO as the store enforces it: a partial unique index over the key's
 /// fields as text (`document->>'field'`, the text `BOIInstance.uniqueValues` produces), limited
-/// to the BO's instances.
+/// to the BO's instances, and collated "C" like the store's other identifiers (a linguistic
+/// collation costs every probe and insert; equality means the same under both).
 ///
 /// The index name is derived from the BO and the fields alone, so every instance of the service
 /// creates and recognises the same index; a violation of it names the key that clashed.
@@ -56,12 +57,34 @@ struct UniqueKeyIndex: Hashable, Sendable {
         return keys
     }
 
+    /// The text of one field as the index holds it; a lookup compares exactly this expression
+    /// (with the table's alias) so that the index serves it.
+    static func column(_ field: String, of alias: String? = nil) -> String {
+        "((\(alias.map { $0 + "." } ?? "")document->>\(PostgresConnection.quoteLiteral(field))) COLLATE \"C\")"
+    }
+
     /// Creates the index if it does not exist, and describes it in its comment, from which a
-    /// store that did not install it learns which key a violation names.
+    /// store that did not install it learns which key a violation names. An index of the same
+    /// name that an earlier version built under the database's collation is dropped first and
+    /// built again, in the install's transaction.
     func installSQL(_ tables: StoreTables) throws -> String {
-        let columns = fields.map { "(document->>\(PostgresConnection.quoteLiteral($0)))" }.joined(separator: ", ")
+        let columns = fields.map { Self.column($0) }.joined(separator: ", ")
         let description = try JSONEncoder().encode(Description(bo: bo.rawValue, fields: fields))
+        // The install runs with the store's schema as search_path; the name is letters, digits
+        // and `_` only, so it goes into the block's body as it is.
         return """
+            DO $$
+            BEGIN
+                IF EXISTS (
+                    SELECT 1 FROM pg_index x, unnest(x.indcollation::oid[]) AS c (collation_oid)
+                    WHERE x.indexrelid = to_regclass('\(name)')
+                        AND c.collation_oid <> (SELECT oid FROM pg_collation
+                            WHERE collname = 'C' AND collnamespace = 'pg_catalog'::regnamespace)
+                ) THEN
+                    DROP INDEX \(name);
+                END IF;
+            END
+            $$;
             CREATE UNIQUE INDEX IF NOT EXISTS \(PostgresConnection.quoteIdentifier(name))
                 ON \(tables.instance) (\(columns)) WHERE bo = \(PostgresConnection.quoteLiteral(bo.rawValue));
             COMMENT ON INDEX \(tables.schema).\(PostgresConnection.quoteIdentifier(name))

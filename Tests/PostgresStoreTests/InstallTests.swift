@@ -1,7 +1,7 @@
 import Domain
 import IntegrationSupport
 import Postgres
-import PostgresStore
+@testable import PostgresStore
 import Store
 import Testing
 
@@ -54,6 +54,63 @@ struct InstallTests {
                 }
             }
             #expect(conflict.kind == .duplicateKey(bo: bo, fields: ["код 'a'", "b\"c"]))
+        }
+    }
+
+    /// A database collated for people, as production databases usually are: ICU's en-US, which
+    /// orders "a" before "B" where bytes order "B" first.
+    static let linguistic = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
+
+    /// The store's indexes that compare text under any collation but "C".
+    private static let indexesNotInC = """
+        SELECT x.indexrelid::regclass::text AS name FROM pg_index x
+        JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = 'inmigration'::regnamespace
+            AND t.relname IN ('boi_instance', 'boi_map', 'boi_reference', 'catalog_entry', 'migration_dangling')
+            AND EXISTS (
+                SELECT 1 FROM unnest(x.indcollation::oid[]) AS c (collation_oid)
+                WHERE c.collation_oid NOT IN (0, 'pg_catalog."C"'::regcollation)
+            )
+        ORDER BY 1
+        """
+
+    /// Every index of the store compares its identifiers and unique keys byte by byte, whatever
+    /// the database's collation; a store an earlier version installed under the database's
+    /// collation is altered at the next install, and keeps its rows, its view and its keys.
+    @Test func identifiersCompareByteByByteAndEarlierStoresAreAltered() async throws {
+        try await StoreFixture.with(databaseOptions: Self.linguistic) { fixture in
+            let indexes = try await fixture.client.execute(
+                "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'inmigration'")
+            #expect((indexes.first?.int("n") ?? 0) > 10)
+            #expect(try await fixture.client.execute(Self.indexesNotInC).compactMap { $0["name"] } == [])
+
+            // The store as an earlier version left it: identifiers and a unique key under the
+            // database's collation, with an instance in it.
+            let personKey = UniqueKeyIndex(bo: "Person", fields: ["iin"]).name
+            try await fixture.client.execute(
+                """
+                DROP VIEW inmigration.boi_external_id;
+                ALTER TABLE inmigration.boi_instance ALTER COLUMN boi_id TYPE text COLLATE "default",
+                    ALTER COLUMN bo TYPE text COLLATE "default";
+                ALTER TABLE inmigration.boi_map ALTER COLUMN external_id TYPE text COLLATE "default";
+                ALTER TABLE inmigration.boi_reference ALTER COLUMN target_external_id TYPE text COLLATE "default";
+                DROP INDEX inmigration.\(personKey);
+                CREATE UNIQUE INDEX \(personKey) ON inmigration.boi_instance ((document->>'iin')) WHERE bo = 'Person';
+                """)
+            #expect(try await fixture.client.execute(Self.indexesNotInC).count >= 4)
+            try await fixture.apply(Sample.creating([Sample.person("P-1", iin: "111")]))
+
+            try await fixture.store.install(mapping: StoreFixture.mapping)
+            #expect(try await fixture.client.execute(Self.indexesNotInC).compactMap { $0["name"] } == [])
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.boi_external_id") == 1)
+            let owners = try await fixture.store.transaction { transaction in
+                try transaction.instanceIDs(bo: "Person", uniqueKey: ["iin"], values: [["111"]])
+            }
+            #expect(owners == [Sample.id("Person", "P-1")])
+            let conflict = try await #require(throws: StoreConflict.self) {
+                try await fixture.apply(Sample.creating([Sample.person("P-2", iin: "111")]))
+            }
+            #expect(conflict.kind == .duplicateKey(bo: "Person", fields: ["iin"]))
         }
     }
 

@@ -30,8 +30,9 @@ struct StoreFixture {
     }
 
     /// Runs `body` with a fresh fixture and drops the database afterwards, whatever happened.
-    static func with(_ body: (StoreFixture) async throws -> Void) async throws {
-        let database = try await TestDatabase.create()
+    /// - Parameter databaseOptions: as ``TestDatabase/create(options:logger:)`` takes them.
+    static func with(databaseOptions: String = "", _ body: (StoreFixture) async throws -> Void) async throws {
+        let database = try await TestDatabase.create(options: databaseOptions)
         let client = PostgresClient(conninfo: database.url, logger: logger)
         let fixture = StoreFixture(
             database: database, client: client,
