@@ -208,7 +208,9 @@ DROP INDEX IF EXISTS migration_dangling_by_migration;
 -- Earlier versions collated the identifiers above as the database does. Each such column is
 -- altered to "C" once: no table is rewritten (the bytes stay), but the indexes over them are
 -- rebuilt, which at a first start on a large store takes a while. The view below reads some of
--- them and stops the alteration, so it is dropped first and created again after.
+-- them and stops the alteration, so it is dropped first and created again after. A view of
+-- someone else's over a table stops it too: that table keeps its collation (slower, not wrong)
+-- and the start-up goes on with a warning that names it.
 DO $$
 DECLARE
     stale record;
@@ -229,8 +231,15 @@ BEGIN
             WHERE collname = 'C' AND collnamespace = 'pg_catalog'::regnamespace)
         GROUP BY a.attrelid
     LOOP
-        DROP VIEW IF EXISTS boi_external_id;
-        EXECUTE format('ALTER TABLE %s %s', stale.tbl, stale.alterations);
+        BEGIN
+            DROP VIEW IF EXISTS boi_external_id;
+            EXECUTE format('ALTER TABLE %s %s', stale.tbl, stale.alterations);
+        EXCEPTION WHEN feature_not_supported THEN
+            -- The log shows a warning's message, not its hint: the advice goes into the message.
+            RAISE WARNING 'the identifiers of % keep the database''s collation (%): drop the views or '
+                'rules over them and restart, so that they are collated "C" and every lookup is faster',
+                stale.tbl, SQLERRM;
+        END;
     END LOOP;
 END
 $$;

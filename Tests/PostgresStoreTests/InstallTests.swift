@@ -84,19 +84,7 @@ struct InstallTests {
             #expect((indexes.first?.int("n") ?? 0) > 10)
             #expect(try await fixture.client.execute(Self.indexesNotInC).compactMap { $0["name"] } == [])
 
-            // The store as an earlier version left it: identifiers and a unique key under the
-            // database's collation, with an instance in it.
-            let personKey = UniqueKeyIndex(bo: "Person", fields: ["iin"]).name
-            try await fixture.client.execute(
-                """
-                DROP VIEW inmigration.boi_external_id;
-                ALTER TABLE inmigration.boi_instance ALTER COLUMN boi_id TYPE text COLLATE "default",
-                    ALTER COLUMN bo TYPE text COLLATE "default";
-                ALTER TABLE inmigration.boi_map ALTER COLUMN external_id TYPE text COLLATE "default";
-                ALTER TABLE inmigration.boi_reference ALTER COLUMN target_external_id TYPE text COLLATE "default";
-                DROP INDEX inmigration.\(personKey);
-                CREATE UNIQUE INDEX \(personKey) ON inmigration.boi_instance ((document->>'iin')) WHERE bo = 'Person';
-                """)
+            try await Self.makeEarlierStore(fixture)
             #expect(try await fixture.client.execute(Self.indexesNotInC).count >= 4)
             try await fixture.apply(Sample.creating([Sample.person("P-1", iin: "111")]))
 
@@ -112,6 +100,38 @@ struct InstallTests {
             }
             #expect(conflict.kind == .duplicateKey(bo: "Person", fields: ["iin"]))
         }
+    }
+
+    /// A view of the operator's over a store table stops that table's alteration: the table keeps
+    /// the database's collation, the others are altered, and the store starts and works.
+    @Test func aViewOverAStoreTableKeepsThatTableAsItWas() async throws {
+        try await StoreFixture.with(databaseOptions: Self.linguistic) { fixture in
+            try await Self.makeEarlierStore(fixture)
+            try await fixture.client.execute(
+                "CREATE VIEW inmigration.people_keys AS SELECT external_id FROM inmigration.boi_map WHERE bo = 'Person'")
+
+            try await fixture.store.install(mapping: StoreFixture.mapping)
+            #expect(try await fixture.client.execute(Self.indexesNotInC).compactMap { $0["name"] } == ["inmigration.boi_map_pkey"])
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.people_keys") == 0)
+            try await fixture.apply(Sample.creating([Sample.person("P-1", iin: "111")]))
+            #expect(try await fixture.count("SELECT count(*) AS n FROM inmigration.boi_external_id") == 1)
+        }
+    }
+
+    /// The store as an earlier version left it: identifiers and a unique key under the
+    /// database's collation.
+    private static func makeEarlierStore(_ fixture: StoreFixture) async throws {
+        let personKey = UniqueKeyIndex(bo: "Person", fields: ["iin"]).name
+        try await fixture.client.execute(
+            """
+            DROP VIEW inmigration.boi_external_id;
+            ALTER TABLE inmigration.boi_instance ALTER COLUMN boi_id TYPE text COLLATE "default",
+                ALTER COLUMN bo TYPE text COLLATE "default";
+            ALTER TABLE inmigration.boi_map ALTER COLUMN external_id TYPE text COLLATE "default";
+            ALTER TABLE inmigration.boi_reference ALTER COLUMN target_external_id TYPE text COLLATE "default";
+            DROP INDEX inmigration.\(personKey);
+            CREATE UNIQUE INDEX \(personKey) ON inmigration.boi_instance ((document->>'iin')) WHERE bo = 'Person';
+            """)
     }
 
     /// A process that did not install the index itself (another instance did) still names the
