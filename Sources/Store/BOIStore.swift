@@ -57,13 +57,6 @@ public protocol BOIStore: Sendable {
     func markReported(_ gaps: [OffsetGap]) async throws
 }
 
-extension BOIStoreTransaction {
-    /// Every parked reference waiting for any of these targets. Not locked.
-    public func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
-        try parkedReferences(waitingFor: targets, limitEach: nil)
-    }
-}
-
 extension BOIStore {
     /// Whether any outgoing message with an id up to `id` is still waiting to be published.
     public func outboxHasPending(upTo id: Int64) async throws -> Bool {

@@ -115,6 +115,11 @@ enum Sample {
 }
 
 extension BOIStoreTransaction {
+    /// Every parked reference waiting for any of these targets, with no limit per target.
+    func parkedReferences(waitingFor targets: [ParkedReference.Target]) throws -> [ParkedReference] {
+        try parkedReferences(waitingFor: targets, limitEach: nil)
+    }
+
     /// ``boiIDs(for:lockingAliasesOf:)``, locking the aliases of every key, as a batch does for
     /// its own records.
     func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
