@@ -40,13 +40,18 @@ struct SourceSnapshot: Sendable {
         }
     }
 
-    /// Runs `body` in a read-only transaction that sees this snapshot.
+    /// Runs `body` in a read-only transaction that sees this snapshot, whose scans read each table
+    /// from its first page to its last.
     /// - Throws: ``PostgresError`` when the snapshot is gone (its connection was lost or
     ///   ``close()`` was called), or what `body` threw.
     func read<T>(on connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
         try connection.transaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try connection.execute("SET TRANSACTION SNAPSHOT \(PostgresConnection.quoteLiteral(id))")
+            // A scan of a table larger than a quarter of the server's buffers otherwise starts
+            // where another scan of it last was, and the table's order is the order records that
+            // merge on a unique key are merged in.
+            try connection.execute("SET LOCAL synchronize_seqscans = off")
             return try body(connection)
         }
     }

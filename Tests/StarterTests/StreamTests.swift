@@ -127,6 +127,61 @@ struct StreamTests {
         }
     }
 
+    /// A table larger than a quarter of PostgreSQL's buffers is read by "synchronized" scans: a
+    /// scan starts where another scan of it last was, not on its first page. Someone's query that
+    /// read half the table then would make the starter stream the second half first, and a
+    /// duplicate from the end of the table would be merged before the record it follows.
+    @Test(.timeLimit(.minutes(2)), arguments: [1, 2])
+    func recordsComeInTheTableOrderWhereverAnotherScanLeftOff(readers: Int) async throws {
+        try await StarterFixture.with(partitions: 2, adjust: { $0.source.readers = readers }) { fixture, runtime in
+            let client = fixture.source.client
+            // One row per page (fillfactor 10 leaves room for one 500-byte row), so few rows make
+            // a table of more pages than a quarter of the server's buffers.
+            let buffers = try #require(
+                try await client.execute("SELECT setting::bigint AS n FROM pg_settings WHERE name = 'shared_buffers'")
+                    .first?.int64("n"))
+            let rows = buffers / 4 + 200
+            try await client.execute("ALTER TABLE in_person SET (fillfactor = 10)")
+            let insert = "INSERT INTO in_person (external_id, first_name, iin) VALUES"
+            try await client.execute("\(insert) ('FIRST-OF-K', repeat('a', 500), 'K')")
+            try await client.execute(
+                """
+                INSERT INTO in_person (external_id, first_name, iin)
+                SELECT 'P-' || i, repeat('x', 500), lpad(i::text, 12, '0') FROM generate_series(1, \(rows)) i
+                """)
+            try await client.execute("\(insert) ('SECOND-OF-K', repeat('b', 500), 'K')")
+            let pages = try #require(
+                try await client.execute(
+                    "SELECT pg_relation_size('in_person') / current_setting('block_size')::bigint AS n"
+                ).first?.int64("n"))
+            try #require(pages > buffers / 4, "in_person has \(pages) pages: scans of it would not synchronize")
+            // Another session reads half the table, which leaves the scans' shared start there.
+            _ = try await client.execute("SELECT external_id FROM in_person OFFSET \(rows / 2) LIMIT 1")
+            try await fixture.source.signal(.day1)
+
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            var offsets: [String: (partition: Int32, offset: Int64)] = [:]
+            for (message, decoded) in try fixture.messages(of: report.migrationID) {
+                if case .record(let record) = decoded, record.bo == "Person", let externalId = record.externalId {
+                    offsets[externalId] = (message.partition, message.offset)
+                }
+            }
+            #expect(offsets.count == Int(rows) + 2)
+            let first = try #require(offsets["FIRST-OF-K"])
+            let second = try #require(offsets["SECOND-OF-K"])
+            #expect(first.partition == second.partition)
+            #expect(first.offset < second.offset, "the duplicate was streamed before the record it follows")
+            // One reader produces every partition in the table's order: P-1, P-2, … as far as
+            // they share it. (Two interleave their shares' records with different keys.)
+            for partition in Set(offsets.values.map(\.partition)) where readers == 1 {
+                let numbers = offsets.filter { $0.value.partition == partition && $0.key.hasPrefix("P-") }
+                    .sorted { $0.value.offset < $1.value.offset }.compactMap { Int($0.key.dropFirst(2)) }
+                let misplaced = zip(numbers, numbers.dropFirst()).first { $0 > $1 }
+                #expect(misplaced == nil, "partition \(partition): P-\(misplaced?.0 ?? 0) before P-\(misplaced?.1 ?? 0)")
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func thePayloadCarriesTheRowAndItsChildren() async throws {
         try await StarterFixture.with(partitions: 2) { fixture, runtime in
