@@ -56,9 +56,11 @@ extension HandshakeTable {
             """,
             [migrationID.rawValue, readyStatus, operDate?.rawValue, Self.interval(lease)]
         )
-        if let row = rows.first, let id = row.int64("id"),
-            let date = row["oper_date"].flatMap(OperDate.init(rawValue:))
-        {
+        if let row = rows.first, let id = row.int64("id") {
+            guard let date = row["oper_date"].flatMap(OperDate.init(rawValue:)) else {
+                try await failUnstreamable(id, operDate: row["oper_date"], migrationID: migrationID)
+                return try await claim(migrationID: migrationID, lease: lease, operDate: operDate)
+            }
             let previous = row["previous"].map(MigrationID.init(rawValue:))
             let claim = Claim(trackingID: id, operDate: date, migrationID: migrationID, takeoverOf: previous)
             logger.info(
@@ -73,6 +75,21 @@ extension HandshakeTable {
             return .busy(holder)
         }
         return .nothingReady
+    }
+
+    /// Fails a row just claimed whose day is not a calendar day a migration can carry (a NULL, or
+    /// `infinity`): held, it would be claimed again at every lease's end and never streamed.
+    /// `FAILED` tells the customer, and a failed day is not claimed again unless asked for.
+    private func failUnstreamable(_ id: Int64, operDate: String?, migrationID: MigrationID) async throws {
+        try await client.execute(
+            """
+            UPDATE \(table) SET ins_inkafka_status = 'FAILED', end_ins_inkafka_time = clock_timestamp()
+            WHERE id = $1 AND occupied_by_process = $2
+            """,
+            [String(id), migrationID.rawValue])
+        logger.error(
+            "process_tracking row marked FAILED: its oper_date is not a calendar day",
+            metadata: ["tracking_id": "\(id)", "oper_date": "\(operDate ?? "NULL")"])
     }
 
     /// A ready row that a live migration holds (what makes a claim answer "busy").

@@ -24,6 +24,36 @@ struct ExecuteTests {
         }
     }
 
+    /// A database whose sessions default to other output formats (a `DateStyle` of `German`, say)
+    /// still gives ours ISO dates, every digit of a float, and PostgreSQL's default intervals and
+    /// bytea: the handshake reads its dates as text, and the customer's rows become JSON.
+    @Test func sessionsWriteValuesInOneFormatWhateverTheDatabaseSets() async throws {
+        try await TestDatabase.with { database in
+            try database.connect().execute(
+                """
+                DO $$ BEGIN
+                    EXECUTE format('ALTER DATABASE %I SET DateStyle = %L', current_database(), 'German, DMY');
+                    EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', current_database());
+                    EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'sql_standard');
+                    EXECUTE format('ALTER DATABASE %I SET bytea_output = %L', current_database(), 'escape');
+                END $$
+                """)
+            let row = try #require(
+                try database.connect().execute(
+                    """
+                    SELECT current_setting('DateStyle') AS style, '2026-11-20'::date::text AS day,
+                        (0.1::float8 + 0.2::float8)::text AS float, row_to_json(r.*)::text AS json
+                    FROM (SELECT interval '1 day 2 hours' AS pause, '\\x01ff'::bytea AS photo,
+                        timestamp '2026-11-20 10:00' AS at) r
+                    """
+                ).first)
+            #expect(row["style"] == "ISO, MDY")
+            #expect(row["day"] == "2026-11-20")
+            #expect(row["float"] == "0.30000000000000004")
+            #expect(row["json"] == #"{"pause":"1 day 02:00:00","photo":"\\x01ff","at":"2026-11-20T10:00:00"}"#)
+        }
+    }
+
     /// Documents travel as a binary `jsonb[]`: quotes, backslashes and any Unicode unescaped,
     /// in order; an empty array is an empty array; text that is not JSON is refused.
     @Test func jsonDocumentsTravelAsABinaryArray() async throws {

@@ -109,4 +109,34 @@ struct ClaimTests {
             #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == nil)
         }
     }
+
+    /// A day the customer wrote as `infinity` sorts after every other; claimed, it would be held
+    /// at every lease's end and never streamed. It fails visibly, and the next day is claimed.
+    @Test(.timeLimit(.minutes(1)))
+    func aRowWhoseDayIsNoCalendarDayFailsAndTheNextIsClaimed() async throws {
+        try await StarterFixture.with(partitions: 1) { fixture, runtime in
+            let odd = try #require(
+                try await fixture.source.client.execute(
+                    """
+                    INSERT INTO process_tracking (oper_date, start_load_time, end_load_time, load_status)
+                    VALUES ('-infinity', now(), now(), 'DONE') RETURNING id
+                    """
+                ).first?.int64("id"))
+            let good = try await fixture.source.signal(.day1)
+            guard case .claimed(let claim) = try await runtime.starter.claim() else {
+                throw TestSupportError("the calendar day was not claimed")
+            }
+            #expect(claim.trackingID == good)
+            #expect(claim.operDate == .day1)
+            let failed = try await fixture.trackingRow(odd)
+            #expect(failed["ins_inkafka_status"] == "FAILED")
+            #expect(failed["end_ins_inkafka_time"] != nil)
+            // Not claimed again: what is left is the day just claimed, held.
+            guard case .busy(let holder) = try await runtime.starter.claim() else {
+                throw TestSupportError("a second claim took a row")
+            }
+            #expect(holder.id == good)
+            #expect(try await fixture.trackingRow(odd)["ins_inkafka_status"] == "FAILED")
+        }
+    }
 }

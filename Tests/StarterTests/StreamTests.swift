@@ -212,6 +212,50 @@ struct StreamTests {
         }
     }
 
+    /// PostgreSQL renders some values by the session's settings, which a role, a database or the
+    /// service's environment (`PGTZ`) may set: the same row must make the same message wherever
+    /// the starter runs, and a float must keep every digit.
+    @Test(.timeLimit(.minutes(1)))
+    func valuesAreRenderedAlikeWhateverTheSessionsSettings() async throws {
+        try await StarterFixture.with(
+            partitions: 1,
+            prepare: { fixture in
+                try await fixture.source.client.execute(
+                    """
+                    DO $$ BEGIN
+                        EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Almaty');
+                        EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', current_database());
+                        EXECUTE format('ALTER DATABASE %I SET DateStyle = %L', current_database(), 'SQL, DMY');
+                        EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'sql_standard');
+                        EXECUTE format('ALTER DATABASE %I SET bytea_output = %L', current_database(), 'escape');
+                    END $$
+                    """)
+                try await fixture.source.client.execute(
+                    "ALTER TABLE in_person ADD COLUMN seen_at timestamptz, ADD COLUMN score float8, "
+                        + "ADD COLUMN pause interval, ADD COLUMN photo bytea")
+            }
+        ) { fixture, runtime in
+            try await fixture.source.client.execute(
+                """
+                INSERT INTO in_person (external_id, first_name, iin, birth_date, seen_at, score, pause, photo)
+                VALUES ('P-1', 'One', '000000000001', '1990-01-08', '2026-11-20 10:00:00+00', 0.1::float8 + 0.2::float8,
+                        interval '1 day 2 hours', '\\x01ff'::bytea)
+                """)
+            try await fixture.source.signal(.day1)
+            let report = try #require(try await runtime.starter.runUntilIdle().first)
+            let person = try #require(
+                try fixture.messages(of: report.migrationID).compactMap { entry -> RecordMessage? in
+                    if case .record(let record) = entry.decoded, record.externalId == "P-1" { return record }
+                    return nil
+                }.first)
+            #expect(person.row["seen_at"] == .string("2026-11-20T10:00:00+00:00"))
+            #expect(person.row["score"] == .number(JSONNumber("0.30000000000000004")!))
+            #expect(person.row["pause"] == .string("1 day 02:00:00"))
+            #expect(person.row["photo"] == .string(#"\x01ff"#))
+            #expect(person.row["birth_date"] == .string("1990-01-08"))
+        }
+    }
+
     /// Each child mapping's rows under its field (a name JSON must escape), without their link
     /// column, in any order (the consumer sorts them), and an empty array for a record without
     /// any.
