@@ -41,7 +41,7 @@ struct SourceSnapshot: Sendable {
     }
 
     /// Runs `body` in a read-only transaction that sees this snapshot, whose scans read each table
-    /// from its first page to its last, and which writes times in UTC.
+    /// from its first page to its last, writes times in UTC and has no statement timeout.
     /// - Throws: ``PostgresError`` when the snapshot is gone (its connection was lost or
     ///   ``close()`` was called), or what `body` threw.
     func read<T>(on connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
@@ -50,9 +50,12 @@ struct SourceSnapshot: Sendable {
             try connection.execute("SET TRANSACTION SNAPSHOT \(PostgresConnection.quoteLiteral(id))")
             // A scan of a table larger than a quarter of the server's buffers otherwise starts
             // where another scan of it last was, and the table's order is the order records that
-            // merge on a unique key are merged in. And a timestamptz is written with the session's
-            // offset: in UTC, the same row makes the same message wherever the starter runs.
-            try connection.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'")
+            // merge on a unique key are merged in. A timestamptz is written with the session's
+            // offset: in UTC, the same row makes the same message wherever the starter runs. And
+            // a large table takes as long as it takes to read, whatever `statement_timeout` the
+            // customer's role or database sets for their own work (as pg_dump does).
+            try connection.execute(
+                "SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 0")
             return try body(connection)
         }
     }

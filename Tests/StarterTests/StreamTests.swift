@@ -256,6 +256,33 @@ struct StreamTests {
         }
     }
 
+    /// A customer's database may cut statements short (a role's or the database's
+    /// `statement_timeout`): reading a large in-table takes as long as it takes, as for pg_dump.
+    /// The other statements on the source still run under the customer's limit.
+    @Test(.timeLimit(.minutes(2)))
+    func aLongReadOutlastsTheSourcesStatementTimeout() async throws {
+        let limit = "options=-c%20statement_timeout%3D50ms"
+        try await StarterFixture.with(
+            partitions: 2,
+            adjust: { $0.source.url += ($0.source.url.contains("?") ? "&" : "?") + limit }
+        ) { fixture, runtime in
+            try await fixture.source.generate(people: 3000)
+            // Without the index every person's phones are found by reading all of them: the
+            // COPY of in_person takes far longer than 50 ms.
+            try await fixture.source.client.execute("DROP INDEX in_person_phone_person")
+            try await fixture.source.signal(.day1)
+            let reports = try await runtime.starter.runUntilIdle()
+            let report = try #require(reports.first)
+            let counts = try await fixture.source.counts()
+            #expect(report.recordsStreamed == counts.filter { $0.key != "in_company" }.values.reduce(0, +))
+            let limited = PostgresClientFactory.make(fixture.configuration.source.url)
+            await #expect(throws: PostgresError.self) {
+                try await limited.execute("SELECT pg_sleep(0.2)")
+            }
+            await limited.close()
+        }
+    }
+
     /// Each child mapping's rows under its field (a name JSON must escape), without their link
     /// column, in any order (the consumer sorts them), and an empty array for a record without
     /// any.
