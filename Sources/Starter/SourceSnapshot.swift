@@ -24,9 +24,8 @@ struct SourceSnapshot: Sendable {
         do {
             let id = try await exporter.withConnection { connection in
                 try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                // The transaction sits idle while the readers work: a server-wide timeout for
-                // idle transactions must not end it halfway through a large table.
-                try connection.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+                // The transaction sits idle while the readers work.
+                try connection.execute(Self.withoutTimeouts)
                 return try connection.execute("SELECT pg_export_snapshot() AS id").first?["id"]
             }
             guard let id else {
@@ -51,14 +50,20 @@ struct SourceSnapshot: Sendable {
             // A scan of a table larger than a quarter of the server's buffers otherwise starts
             // where another scan of it last was, and the table's order is the order records that
             // merge on a unique key are merged in. A timestamptz is written with the session's
-            // offset: in UTC, the same row makes the same message wherever the starter runs. And
-            // a large table takes as long as it takes to read, whatever `statement_timeout` the
-            // customer's role or database sets for their own work (as pg_dump does).
-            try connection.execute(
-                "SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 0")
+            // offset: in UTC, the same row makes the same message wherever the starter runs.
+            try connection.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'")
+            try connection.execute(Self.withoutTimeouts)
             return try body(connection)
         }
     }
+
+    /// Lifts, for one transaction, the limits a customer's role or database may set for their own
+    /// work, as pg_dump does: a large table takes as long as it takes to read, and the snapshot
+    /// must outlive every read. `transaction_timeout` exists from PostgreSQL 17 on.
+    static let withoutTimeouts = """
+        SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0; \
+        SELECT set_config('transaction_timeout', '0', true) WHERE current_setting('server_version_num')::int >= 170000
+        """
 
     /// Ends the exporting transaction (by closing its connection); later reads fail.
     func close() async {

@@ -63,4 +63,29 @@ struct SourceSnapshotTests {
             await reader.close()
         }
     }
+
+    /// The customer's limits for their own sessions (here in the connection string) end neither
+    /// the idle exporting transaction nor a long read.
+    @Test(.timeLimit(.minutes(1)))
+    func theSnapshotAndItsReadsOutlastTheSourcesTimeouts() async throws {
+        try await withTable { url, writer in
+            let limits = "options=-c%20idle_in_transaction_session_timeout%3D100ms%20-c%20statement_timeout%3D100ms"
+            let limited = url + (url.contains("?") ? "&" : "?") + limits
+            let snapshot = try await SourceSnapshot.export(for: .generate(), conninfo: limited, logger: Self.logger)
+            let reader = PostgresClient(conninfo: limited, logger: Self.logger)
+            try await writer.execute("UPDATE in_thing SET code = 'z' WHERE external_id = 'T-1'")
+            try await Task.sleep(for: .milliseconds(400))
+            let slow = try await reader.withConnection { connection in
+                try snapshot.read(on: connection) {
+                    try $0.execute("SELECT count(*) AS n FROM in_thing, pg_sleep(0.3)").first?.int64("n")
+                }
+            }
+            #expect(slow == 2)
+            #expect(try await rows(reader, in: snapshot) == ["T-1:a", "T-2:b"])
+            // The limits hold outside the migration's reads.
+            await #expect(throws: PostgresError.self) { try await reader.execute("SELECT pg_sleep(0.3)") }
+            await snapshot.close()
+            await reader.close()
+        }
+    }
 }
