@@ -25,8 +25,8 @@ public final class PostgresConnection {
     ///
     /// The session always uses `client_encoding` UTF8 (results are decoded as UTF-8) and names
     /// itself `inmigration` unless the conninfo sets `application_name`. `connect_timeout`
-    /// defaults to 10 seconds. Values come out in the formats of ``outputFormats`` whatever the
-    /// role or the database sets.
+    /// defaults to 10 seconds. The session's ``sessionSettings`` hold whatever the role or the
+    /// database sets.
     /// - Parameter conninfo: a `postgresql://` URL, `key=value` pairs, or a database name.
     /// - Throws: ``PostgresError`` `.connectionFailed`, whose text names the target without
     ///   its password; `.invalidArgument` for a conninfo with a NUL character.
@@ -69,23 +69,28 @@ public final class PostgresConnection {
         )
         let opened = PostgresConnection(pointer: pointer, connInfo: info, notices: notices)
         do {
-            try opened.execute(outputFormats)
+            try opened.execute(sessionSettings)
         } catch {
             throw PostgresError(
-                code: .connectionFailed, message: "could not set the output formats on \(info.target): \(error)")
+                code: .connectionFailed, message: "could not set up the session on \(info.target): \(error)")
         }
         return opened
     }
 
-    /// How the session writes values as text, pinned because a role, a database or the server
-    /// may set them otherwise: dates are read back as ISO (`oper_date::text` in `DateStyle`
-    /// `German` is `20.11.2026`), and the customer's rows are rendered as JSON in these formats
-    /// (with `extra_float_digits = 0` a float loses its last digits; intervals and bytea take
-    /// other shapes). PostgreSQL's defaults, but for `extra_float_digits`: 3 writes every float
-    /// exactly on every version (since 12, any value above 0 writes the shortest exact form).
-    static let outputFormats = """
+    /// The settings the product's SQL is written for, pinned because a role, a database or the
+    /// server may set them otherwise. How values are written as text: dates are read back as ISO
+    /// (`oper_date::text` in `DateStyle` `German` is `20.11.2026`), and the customer's rows are
+    /// rendered as JSON in these formats (with `extra_float_digits = 0` a float loses its last
+    /// digits; intervals and bytea take other shapes). These are PostgreSQL's defaults, but for
+    /// `extra_float_digits`: 3 writes every float exactly on every version (since 12, any value
+    /// above 0 writes the shortest exact form). And transactions are read committed: the store
+    /// reads, then locks in one order and reads again; under a default of `serializable` its
+    /// lanes would sacrifice each other's work, and a claim could fail with a serialization
+    /// error where read committed checks the row again.
+    /// A transaction that needs another level says so (the snapshot's reads).
+    static let sessionSettings = """
         SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; \
-        SET bytea_output = 'hex'
+        SET bytea_output = 'hex'; SET default_transaction_isolation = 'read committed'
         """
 
     /// True while libpq considers the connection established (`PQstatus == CONNECTION_OK`).

@@ -24,9 +24,10 @@ struct ExecuteTests {
         }
     }
 
-    /// A database whose sessions default to other output formats (a `DateStyle` of `German`, say)
-    /// still gives ours ISO dates, every digit of a float, and PostgreSQL's default intervals and
-    /// bytea: the handshake reads its dates as text, and the customer's rows become JSON.
+    /// A database whose sessions default to other settings (a `DateStyle` of `German`, say)
+    /// still gives ours ISO dates, every digit of a float, PostgreSQL's default intervals and
+    /// bytea, and read committed transactions: the handshake reads its dates as text, the
+    /// customer's rows become JSON, and the store's locking is written for read committed.
     @Test func sessionsWriteValuesInOneFormatWhateverTheDatabaseSets() async throws {
         try await TestDatabase.with { database in
             try database.connect().execute(
@@ -36,18 +37,22 @@ struct ExecuteTests {
                     EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', current_database());
                     EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'sql_standard');
                     EXECUTE format('ALTER DATABASE %I SET bytea_output = %L', current_database(), 'escape');
+                    EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = %L', current_database(),
+                        'serializable');
                 END $$
                 """)
             let row = try #require(
                 try database.connect().execute(
                     """
-                    SELECT current_setting('DateStyle') AS style, '2026-11-20'::date::text AS day,
+                    SELECT current_setting('DateStyle') AS style, current_setting('transaction_isolation') AS isolation,
+                        '2026-11-20'::date::text AS day,
                         (0.1::float8 + 0.2::float8)::text AS float, row_to_json(r.*)::text AS json
                     FROM (SELECT interval '1 day 2 hours' AS pause, '\\x01ff'::bytea AS photo,
                         timestamp '2026-11-20 10:00' AS at) r
                     """
                 ).first)
             #expect(row["style"] == "ISO, MDY")
+            #expect(row["isolation"] == "read committed")
             #expect(row["day"] == "2026-11-20")
             #expect(row["float"] == "0.30000000000000004")
             #expect(row["json"] == #"{"pause":"1 day 02:00:00","photo":"\\x01ff","at":"2026-11-20T10:00:00"}"#)
