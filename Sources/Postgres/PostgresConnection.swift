@@ -25,8 +25,8 @@ public final class PostgresConnection {
     ///
     /// The session always uses `client_encoding` UTF8 (results are decoded as UTF-8) and names
     /// itself `inmigration` unless the conninfo sets `application_name`. `connect_timeout`
-    /// defaults to 10 seconds. The session's ``sessionSettings`` hold whatever the role or the
-    /// database sets.
+    /// defaults to 10 seconds. The session is set up with ``sessionSettings``, whatever the role
+    /// or the database sets.
     /// - Parameter conninfo: a `postgresql://` URL, `key=value` pairs, or a database name.
     /// - Throws: ``PostgresError`` `.connectionFailed`, whose text names the target without
     ///   its password; `.invalidArgument` for a conninfo with a NUL character.
