@@ -51,8 +51,8 @@ struct SourceSnapshot: Sendable {
             // where another scan of it last was, and the table's order is the order records that
             // merge on a unique key are merged in. A timestamptz is written with the session's
             // offset: in UTC, the same row makes the same message wherever the starter runs.
-            try connection.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'")
-            try connection.execute(Self.withoutTimeouts)
+            try connection.execute(
+                "SET LOCAL synchronize_seqscans = off; SET LOCAL TimeZone = 'UTC'; " + Self.withoutTimeouts)
             return try body(connection)
         }
     }

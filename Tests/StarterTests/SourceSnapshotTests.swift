@@ -69,8 +69,8 @@ struct SourceSnapshotTests {
     @Test(.timeLimit(.minutes(1)))
     func theSnapshotAndItsReadsOutlastTheSourcesTimeouts() async throws {
         try await withTable { url, writer in
-            let limits = "options=-c%20idle_in_transaction_session_timeout%3D100ms%20-c%20statement_timeout%3D100ms"
-            let limited = url + (url.contains("?") ? "&" : "?") + limits
+            let limited = connectionURL(
+                url, settings: ["idle_in_transaction_session_timeout=100ms", "statement_timeout=100ms"])
             let snapshot = try await SourceSnapshot.export(for: .generate(), conninfo: limited, logger: Self.logger)
             let reader = PostgresClient(conninfo: limited, logger: Self.logger)
             try await writer.execute("UPDATE in_thing SET code = 'z' WHERE external_id = 'T-1'")

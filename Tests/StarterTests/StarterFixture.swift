@@ -108,3 +108,10 @@ enum PostgresClientFactory {
         PostgresClient(conninfo: url, logger: Logger(label: "test.connection"))
     }
 }
+
+/// `url` with session settings for its connections, as a customer's role or database would set
+/// them (`-c name=value`, each percent-encoded as a URL wants it).
+func connectionURL(_ url: String, settings: [String]) -> String {
+    let options = settings.map { "-c%20" + $0.replacingOccurrences(of: "=", with: "%3D") }.joined(separator: "%20")
+    return url + (url.contains("?") ? "&" : "?") + "options=" + options
+}

@@ -261,10 +261,9 @@ struct StreamTests {
     /// The other statements on the source still run under the customer's limit.
     @Test(.timeLimit(.minutes(2)))
     func aLongReadOutlastsTheSourcesStatementTimeout() async throws {
-        let limit = "options=-c%20statement_timeout%3D50ms"
         try await StarterFixture.with(
             partitions: 2,
-            adjust: { $0.source.url += ($0.source.url.contains("?") ? "&" : "?") + limit }
+            adjust: { $0.source.url = connectionURL($0.source.url, settings: ["statement_timeout=50ms"]) }
         ) { fixture, runtime in
             try await fixture.source.generate(people: 3000)
             // Without the index every person's phones are found by reading all of them: the
