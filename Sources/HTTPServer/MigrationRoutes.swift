@@ -38,7 +38,7 @@ struct MigrationRoutes {
         case .busy(let row):
             let answer = ErrorResponse(
                 error: "oper_date \(row.operDate) is being migrated by a live migration",
-                migrationId: row.occupiedByProcess, operDate: row.operDate)
+                migrationId: row.occupiedByProcess, operDate: OperDate(rawValue: row.operDate))
             return try EditedResponse(status: .conflict, response: answer).response(from: request, context: context)
         case .nothingReady:
             let what = operDate.map { "oper_date \($0) is not ready (or already streamed)" } ?? "no oper_date is ready"

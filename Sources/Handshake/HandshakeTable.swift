@@ -58,10 +58,9 @@ public struct HandshakeTable: Sendable {
 }
 
 extension TrackingRow {
+    /// Nil only for a row without an id or day, which the table's NOT NULL columns rule out.
     init?(row: PostgresRow) {
-        guard let id = row.int64("id"), let date = row["oper_date"].flatMap(OperDate.init(rawValue:)) else {
-            return nil
-        }
+        guard let id = row.int64("id"), let date = row["oper_date"] else { return nil }
         self.init(
             id: id, operDate: date, startLoadTime: row["start_load_time"], endLoadTime: row["end_load_time"],
             loadStatus: row["load_status"], startInsInKafkaTime: row["start_ins_inkafka_time"],

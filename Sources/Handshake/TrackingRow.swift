@@ -1,9 +1,9 @@
-import Domain
-
 /// One row of `process_tracking`, as the operator and the REST API see it.
 public struct TrackingRow: Sendable, Hashable, Codable {
     public var id: Int64
-    public var operDate: OperDate
+    /// `oper_date` as the database writes it: a calendar day, or a value the starter refuses to
+    /// claim (`infinity`), which the operator must still see next to its `FAILED` status.
+    public var operDate: String
     public var startLoadTime: String?
     public var endLoadTime: String?
     public var loadStatus: String?
@@ -22,7 +22,7 @@ public struct TrackingRow: Sendable, Hashable, Codable {
     public var refsDangling: Int64?
 
     public init(
-        id: Int64, operDate: OperDate, startLoadTime: String? = nil, endLoadTime: String? = nil,
+        id: Int64, operDate: String, startLoadTime: String? = nil, endLoadTime: String? = nil,
         loadStatus: String? = nil, startInsInKafkaTime: String? = nil, endInsInKafkaTime: String? = nil,
         insInKafkaStatus: String? = nil, occupiedByProcess: String? = nil, migrateCurDate: String? = nil,
         periodicUpdateTime: String? = nil, insertedAt: String? = nil

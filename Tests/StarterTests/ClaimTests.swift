@@ -137,6 +137,11 @@ struct ClaimTests {
             }
             #expect(holder.id == good)
             #expect(try await fixture.trackingRow(odd)["ins_inkafka_status"] == "FAILED")
+            // The operator's listing (status, REST) shows the failed row with its day as written.
+            let listed = try #require(try await runtime.handshake.rows().first { $0.id == odd })
+            #expect(listed.operDate == "-infinity")
+            #expect(listed.insInKafkaStatus == "FAILED")
+            #expect(try await runtime.handshake.row(id: odd)?.operDate == "-infinity")
         }
     }
 }
