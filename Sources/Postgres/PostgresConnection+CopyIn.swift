@@ -43,6 +43,54 @@ extension PostgresConnection {
         return try finishCopyIn()
     }
 
+    /// Bulk-loads rows with `COPY … FROM STDIN (FORMAT binary)`, sending them in batches of
+    /// about 64 KiB as the sequence produces them.
+    ///
+    /// Each value is in its column's binary format (``CopyBinaryValue``), so nothing is escaped
+    /// or rendered as text on either side. As with ``copyIn(_:rows:)``, a bad row or value fails
+    /// the whole COPY and nothing is loaded; a row refused on our side (text with NUL) ends the
+    /// COPY before anything is committed.
+    /// - Parameters:
+    ///   - copyStatement: e.g. `COPY "t" ("a", "b") FROM STDIN (FORMAT binary)`.
+    ///   - rows: the rows, each with one value per column named, of the column's type.
+    /// - Returns: the number of rows the server loaded.
+    /// - Throws: ``PostgresError`` `.invalidArgument` for a value that cannot be sent,
+    ///   `.copyFailed` with the server's SQLSTATE, constraint and detail where it sent them.
+    @discardableResult
+    public func copyIn(binary copyStatement: String, rows: some Sequence<[CopyBinaryValue]>) throws -> Int {
+        try startCopy(copyStatement, expecting: PGRES_COPY_IN) { result in
+            guard PQbinaryTuples(result) == 1 else {
+                throw PostgresError(code: .copyFailed, message: "copyIn(binary:) needs COPY … FROM STDIN (FORMAT binary)")
+            }
+        }
+        let batchSize = 1 << 16
+        var encoder = CopyBinaryEncoder(capacity: batchSize + 4096)
+        encoder.appendHeader()
+        var sent = true
+        do {
+            for row in rows {
+                try encoder.append(row: row)
+                if encoder.buffer.count >= batchSize {
+                    sent = send(encoder.buffer)
+                    encoder.removeAll()
+                    guard sent else { break }
+                }
+            }
+        } catch {
+            PQputCopyEnd(pointer, "a row could not be sent")
+            drainResults()
+            throw error
+        }
+        encoder.appendTrailer()
+        if sent {
+            sent = send(encoder.buffer)
+        }
+        if sent, PQputCopyEnd(pointer, nil) != 1 {
+            throw PostgresError(code: .copyFailed, connection: pointer, context: "could not end COPY")
+        }
+        return try finishCopyIn()
+    }
+
     private func send(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in

@@ -70,11 +70,14 @@ extension PostgresStoreTransaction {
     /// once more as `boi_id = ANY(…)`, so the instances are found through the primary key
     /// whatever join the planner picks (it once scanned them all to hash them).
     ///
-    /// New ones take a plain `INSERT`: the batch found no instance under their id. Another
-    /// transaction can create one meanwhile only from another partition — a record of the same
-    /// externalId that differs in the unique key the starter partitions by, in the other lane —
-    /// and the primary key then makes this batch retry (``ConflictMapper/instanceKey``). An
-    /// upsert's conflict check would cost every row for that rare case.
+    /// New ones take a binary `COPY`, a plain insert: the batch found no instance under their
+    /// id. Another transaction can create one meanwhile only from another partition — a record
+    /// of the same externalId that differs in the unique key the starter partitions by, in the
+    /// other lane — and the primary key then makes this batch retry
+    /// (``ConflictMapper/instanceKey``). An upsert's conflict check would cost every row for that
+    /// rare case. `COPY` rather than `INSERT … SELECT FROM unnest(…)`: no arrays to render,
+    /// parse and unnest. Consuming 300,000 records (eight runs each, alternating) took the
+    /// server 10.3 s of CPU on average (8.7–11.1) instead of 11.6 s (10.2–12.7).
     private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
         // Sorted stably, so of an id given twice the last given comes last and replaces the other.
         var latest: [BOIInstance] = []
@@ -87,12 +90,15 @@ extension PostgresStoreTransaction {
             if created.contains(instance.boiId) { new.append(instance) } else { changed.append(instance) }
         }
         if !new.isEmpty {
-            try run(
-                """
-                INSERT INTO \(tables.instance) (boi_id, bo, external_id, document, actual, version)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::bigint[])
-                """,
-                parameters: columns(of: new))
+            try copy(
+                "COPY \(tables.instance) (boi_id, bo, external_id, document, actual, version) FROM STDIN (FORMAT binary)",
+                rows: new.lazy.map { instance in
+                    [
+                        .text(instance.boiId.rawValue), .text(instance.bo.rawValue), .text(instance.externalId),
+                        .jsonb(DocumentJSON.encode(instance.document)), .bool(instance.actual),
+                        .int64(instance.version),
+                    ]
+                })
         }
         if !changed.isEmpty {
             let updated = try run(

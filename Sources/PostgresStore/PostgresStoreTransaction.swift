@@ -47,11 +47,21 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
     /// ``run(_:_:)`` with parameters that may carry raw bytes.
     @discardableResult
     func run(_ sql: String, parameters: [PostgresParameter]) throws -> PostgresRows {
+        try mappingConflicts { try connection.execute(sql, parameters: parameters) }
+    }
+
+    /// Loads rows with one binary `COPY … FROM STDIN` of this transaction, turning conflicts
+    /// into ``StoreConflict`` as ``run(_:_:)`` does.
+    func copy(_ statement: String, rows: some Sequence<[CopyBinaryValue]>) throws {
+        _ = try mappingConflicts { try connection.copyIn(binary: statement, rows: rows) }
+    }
+
+    private func mappingConflicts<Result>(_ body: () throws -> Result) throws -> Result {
         guard isOpen else {
             throw PostgresStoreError(code: .transactionEnded, message: "a store transaction was used after it ended")
         }
         do {
-            return try connection.execute(sql, parameters: parameters)
+            return try body()
         } catch let error as PostgresError {
             if let conflict = conflicts.conflict(for: error) { throw conflict }
             throw error
