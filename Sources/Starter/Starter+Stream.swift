@@ -130,6 +130,7 @@ extension Starter {
                     final = try await refuse(
                         table, index: index, claim: claim, snapshot: snapshot, progress: progress, control: control)
                 } else {
+                    try await reportExternalIdsWithSeveralKeys(table, claim: claim, snapshot: snapshot)
                     final = try await send(
                         table, index: index, claim: claim, tag: tag, snapshot: snapshot, progress: progress,
                         control: control)
