@@ -20,26 +20,7 @@ extension PostgresConnection {
                 throw PostgresError(code: .copyFailed, message: "copyIn sends text format, not FORMAT binary")
             }
         }
-        let batchSize = 1 << 16
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(batchSize + 4096)
-        var sent = true
-        for row in rows {
-            CopyTextEncoder.append(row, to: &buffer)
-            if buffer.count >= batchSize {
-                sent = send(buffer)
-                buffer.removeAll(keepingCapacity: true)
-                guard sent else { break }
-            }
-        }
-        if sent, !buffer.isEmpty {
-            sent = send(buffer)
-        }
-        // A send fails when the server already ended the COPY with an error: its result,
-        // read by finishCopy, says why. Otherwise tell the server the data is complete.
-        if sent, PQputCopyEnd(pointer, nil) != 1 {
-            throw PostgresError(code: .copyFailed, connection: pointer, context: "could not end COPY")
-        }
+        try send(rows, between: [], and: []) { row, buffer in CopyTextEncoder.append(row, to: &buffer) }
         return try finishCopyIn()
     }
 
@@ -63,16 +44,30 @@ extension PostgresConnection {
                 throw PostgresError(code: .copyFailed, message: "copyIn(binary:) needs COPY … FROM STDIN (FORMAT binary)")
             }
         }
+        try send(rows, between: CopyBinaryEncoder.header, and: CopyBinaryEncoder.trailer) { row, buffer in
+            try CopyBinaryEncoder.append(row, to: &buffer)
+        }
+        return try finishCopyIn()
+    }
+
+    /// Sends the COPY data: `header`, the rows as `encode` writes them, `trailer`, in batches of
+    /// about 64 KiB, then the end of the data. A row `encode` refuses ends the COPY with an
+    /// error, so that nothing is loaded, and is rethrown.
+    private func send<Row>(
+        _ rows: some Sequence<Row>, between header: [UInt8], and trailer: [UInt8],
+        encode: (Row, inout [UInt8]) throws -> Void
+    ) throws {
         let batchSize = 1 << 16
-        var encoder = CopyBinaryEncoder(capacity: batchSize + 4096)
-        encoder.appendHeader()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(batchSize + 4096)
+        buffer.append(contentsOf: header)
         var sent = true
         do {
             for row in rows {
-                try encoder.append(row: row)
-                if encoder.buffer.count >= batchSize {
-                    sent = send(encoder.buffer)
-                    encoder.removeAll()
+                try encode(row, &buffer)
+                if buffer.count >= batchSize {
+                    sent = send(buffer)
+                    buffer.removeAll(keepingCapacity: true)
                     guard sent else { break }
                 }
             }
@@ -81,14 +76,15 @@ extension PostgresConnection {
             drainResults()
             throw error
         }
-        encoder.appendTrailer()
-        if sent {
-            sent = send(encoder.buffer)
+        buffer.append(contentsOf: trailer)
+        if sent, !buffer.isEmpty {
+            sent = send(buffer)
         }
+        // A send fails when the server already ended the COPY with an error: its result,
+        // read by finishCopyIn, says why. Otherwise tell the server the data is complete.
         if sent, PQputCopyEnd(pointer, nil) != 1 {
             throw PostgresError(code: .copyFailed, connection: pointer, context: "could not end COPY")
         }
-        return try finishCopyIn()
     }
 
     private func send(_ bytes: [UInt8]) -> Bool {

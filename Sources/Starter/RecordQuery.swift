@@ -50,7 +50,7 @@ enum RecordQuery {
         // Every row in exactly one share: a NULL key hashes as the empty text.
         let filter =
             shares > 1
-            ? " WHERE (hashtext(coalesce(\(uniqueKey), \(externalId)::text, '')) & 2147483647) % \(shares) = \(share)"
+            ? " WHERE (hashtext(\(messageKey(of: table))) & 2147483647) % \(shares) = \(share)"
             : ""
         return """
             COPY (SELECT \(externalId)::text, row_to_json(t.*)::text, \(children), \(childCount), \(uniqueKey) \
@@ -78,6 +78,15 @@ enum RecordQuery {
         return "CASE WHEN \(present) THEN json_build_array(\(values.joined(separator: ", ")))::text END"
     }
 
+    /// The value a row's message is keyed by, as text and never NULL: its unique-key value
+    /// (``uniqueKeyColumn(of:)``), else its externalId, else empty. It decides a row's share of
+    /// ``copyStatement(for:schema:share:of:)``, and it is what
+    /// ``externalIdsWithSeveralKeys(for:schema:limit:)`` compares.
+    static func messageKey(of table: InTable) -> String {
+        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        return "coalesce(\(uniqueKeyColumn(of: table)), \(externalId)::text, '')"
+    }
+
     /// The externalIds whose rows differ in the value that keys their messages (the unique key,
     /// see ``copyStatement(for:schema:share:of:)``), in externalId order, at most `limit`: such
     /// rows travel on different partitions, so the consumer applies them in no set order.
@@ -85,7 +94,7 @@ enum RecordQuery {
     /// a second, where counting distinct keys per externalId (two aggregations) took two.
     static func externalIdsWithSeveralKeys(for table: InTable, schema: String, limit: Int) -> String {
         let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
-        let key = "coalesce(\(uniqueKeyColumn(of: table)), \(externalId)::text, '')"
+        let key = messageKey(of: table)
         return """
             SELECT \(externalId)::text AS external_id, count(*) AS rows FROM \(qualified(schema, table.name)) t
             WHERE \(externalId) IS NOT NULL GROUP BY 1 HAVING min(\(key)) <> max(\(key))
