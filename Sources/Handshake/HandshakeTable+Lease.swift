@@ -32,6 +32,12 @@ extension HandshakeTable {
         return rows.affectedRows == 1
     }
 
+    /// Why `claim` no longer holds its row, as the row now stands.
+    /// - Returns: `nil` when the claim still holds it.
+    public func whyLost(_ claim: Claim) async throws -> LostClaim? {
+        LostClaim(claim: claim, row: try await row(id: claim.trackingID))
+    }
+
     /// Marks a claimed row failed and frees its lease, so that an explicit retry can claim it.
     /// Does nothing when the claim is no longer ours.
     public func signalFailed(_ claim: Claim) async throws {

@@ -7,8 +7,21 @@ import Logging
 
 extension Starter {
     /// Waits until every message of a tag has a delivery report; any failure fails the migration.
-    func awaitDelivery(tag: UInt64, expected: Int, timeout: Duration, id: MigrationID, what: String) async throws {
-        let tally = await producer.awaitDelivery(tag: tag, expected: expected, timeout: timeout)
+    /// A stop (a lost lease, a shutdown) ends the wait within a quarter of a second: with the
+    /// broker down, the wait would otherwise last the whole delivery timeout, minutes in which
+    /// the migration is already lost.
+    /// - Throws: ``StreamStopped`` when `control` stops the migration.
+    func awaitDelivery(
+        tag: UInt64, expected: Int, timeout: Duration, id: MigrationID, what: String, control: StreamControl
+    ) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var tally = DeliveryTally()
+        repeat {
+            if let code = control.stopped { throw StreamStopped(code: code) }
+            let slice = min(.milliseconds(250), deadline - clock.now)
+            tally = await producer.awaitDelivery(tag: tag, expected: expected, timeout: slice)
+        } while tally.settled < expected && clock.now < deadline && !Task.isCancelled
         if tally.failed > 0 {
             throw StarterError(
                 .deliveryFailed, migrationID: id,
@@ -26,7 +39,7 @@ extension Starter {
     /// Sends one `KafkaInMigrationRefChecker` marker to every partition of IN_MIGRATION, after all
     /// records were acknowledged, and waits for their acknowledgement.
     /// - Returns: the number of markers.
-    func sendMarkers(_ claim: Claim, records: Int64, timeout: Duration) async throws -> Int32 {
+    func sendMarkers(_ claim: Claim, records: Int64, timeout: Duration, control: StreamControl) async throws -> Int32 {
         let topic = configuration.kafka.topics.inMigration
         let producer = self.producer
         // A metadata request blocks its thread up to `timeout` (minutes, with a broker down): not
@@ -44,7 +57,8 @@ extension Starter {
                 records: records)
             try producer.send(topic: topic, partition: partition, key: nil, value: Array(try encoder.encode(marker)), tag: tag)
         }
-        try await awaitDelivery(tag: tag, expected: Int(partitions), timeout: timeout, id: claim.migrationID, what: "markers")
+        try await awaitDelivery(
+            tag: tag, expected: Int(partitions), timeout: timeout, id: claim.migrationID, what: "markers", control: control)
         return partitions
     }
 

@@ -40,14 +40,19 @@ extension Starter {
             _ = await companion.value
             observer?(id, progress.snapshot)
             guard try await handshake.signalStreamed(claim) else {
-                throw StarterError(.leaseLost, migrationID: id, message: "the claim was taken over before the done-signal")
+                throw StarterError(.leaseLost, migrationID: id, message: "the claim was lost before the done-signal")
             }
         } catch {
             companion.cancel()
-            let failure = Self.starterError(error, id: id, control: control)
             // The verdict must be written even when this task was cancelled (shutdown), and the
             // database client refuses work from a cancelled task: write it from a fresh one.
             let (journal, handshake, snapshot) = (self.journal, self.handshake, progress.snapshot)
+            let stopped = Self.starterError(error, id: id, control: control)
+            let moment = control.stopped == .leaseLost ? "while it streamed" : "before the done-signal"
+            let failure =
+                stopped.code == .leaseLost
+                ? await Task { await Self.lostClaimError(claim, moment: moment, handshake: handshake) }.value
+                : stopped
             await Task {
                 try? await journal.recordProgress(id, snapshot)
                 if failure.code == .cancelled {
@@ -145,8 +150,8 @@ extension Starter {
         }
         await snapshot.close()
         let timeout = configuration.kafka.deliveryTimeout.duration + .seconds(30)
-        try await awaitDelivery(tag: tag, expected: sent, timeout: timeout, id: id, what: "records")
-        let markers = try await sendMarkers(claim, records: Int64(sent), timeout: timeout)
+        try await awaitDelivery(tag: tag, expected: sent, timeout: timeout, id: id, what: "records", control: control)
+        let markers = try await sendMarkers(claim, records: Int64(sent), timeout: timeout, control: control)
         let final = progress.snapshot
         return StreamReport(
             migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, tables: final,
@@ -293,6 +298,20 @@ extension Starter {
         bytes.reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
     }
 
+    /// The error of a claim lost mid-migration, with why as far as its row tells
+    /// (``LostClaim``): a takeover, or a verdict another part of the service gave the day.
+    static func lostClaimError(_ claim: Claim, moment: String, handshake: HandshakeTable) async -> StarterError {
+        let why: String
+        do {
+            why = try await handshake.whyLost(claim)?.description ?? "the row was changed and then given back"
+        } catch {
+            why = "the row could not be read to tell why (\(error))"
+        }
+        return StarterError(
+            .leaseLost, migrationID: claim.migrationID,
+            message: "the claim on process_tracking row \(claim.trackingID) was lost \(moment): \(why)")
+    }
+
     /// A stop that was asked for (shutdown, a lost lease) explains whatever failed after it — a
     /// delivery wait cut short, a COPY ended early, a statement refused to a cancelled task — so
     /// that a shutdown releases the claim instead of failing the day.
@@ -301,7 +320,7 @@ extension Starter {
         if let code = (error as? StreamStopped)?.code ?? control.stopped ?? shutdown {
             let message =
                 code == .leaseLost
-                ? "the lease was lost: another instance took this migration over"
+                ? "the claim on the process_tracking row was lost"
                 : "stopped because the service is shutting down; the claim was released"
             return StarterError(code, migrationID: id, message: message)
         }

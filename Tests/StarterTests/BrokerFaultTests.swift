@@ -36,6 +36,42 @@ struct BrokerFaultTests {
         }
     }
 
+    /// The lag watch fails a day whose records the broker dropped, while the starter may still
+    /// stream it. The starter stops at its next lease renewal, and its error says what happened
+    /// to the row instead of blaming a takeover that never was.
+    @Test(.timeLimit(.minutes(2)))
+    func aRowFailedWhileStreamingStopsTheStarterWithTheReason() async throws {
+        try await StarterFixture.with(partitions: 2, adjust: { $0.lease.renewEvery = .milliseconds(300) }) {
+            fixture, runtime in
+            try await fixture.source.generate(people: 200)
+            let trackingID = try await fixture.source.signal(.day1)
+            try fixture.broker.cluster.setAllBrokers(up: false)
+            let stream = Task { try await runtime.starter.runUntilIdle() }
+            defer { try? fixture.broker.cluster.setAllBrokers(up: true) }
+            var holder: String?
+            for _ in 0..<100 where holder == nil {
+                try await Task.sleep(for: .milliseconds(50))
+                holder = try await fixture.trackingRow(trackingID)["occupied_by_process"] ?? nil
+            }
+            let migration = MigrationID(rawValue: try #require(holder))
+            try await runtime.handshake.signalLost(trackingID: trackingID, migrationID: migration)
+            let failedAt = ContinuousClock.now
+            await #expect {
+                _ = try await stream.value
+            } throws: { error in
+                guard let error = error as? StarterError, error.code == .leaseLost else { return false }
+                return error.message.contains("row \(trackingID) was lost while it streamed")
+                    && error.message.contains("marked FAILED")
+            }
+            // It stops waiting for the broker at once, not when the delivery timeout (30 s) ends.
+            #expect(ContinuousClock.now - failedAt < .seconds(15))
+            let journal = try #require(try await runtime.journal.report(migration))
+            #expect(journal.status == "FAILED")
+            #expect(journal.error?.contains("marked FAILED") == true, "\(journal.error ?? "no error")")
+            #expect(try await fixture.trackingRow(trackingID)["ins_inkafka_status"] == "FAILED")
+        }
+    }
+
     /// A shutdown while the starter waits for the broker's acknowledgements is a shutdown, not a
     /// failed day: the journal says abandoned, the claim is released for another instance, and
     /// `process_tracking` shows no verdict.

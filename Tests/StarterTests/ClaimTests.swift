@@ -92,6 +92,30 @@ struct ClaimTests {
         }
     }
 
+    /// What a claim that lost its row is told, for each way of losing it.
+    @Test(.timeLimit(.minutes(1)))
+    func aLostClaimSaysWhy() async throws {
+        try await StarterFixture.with(partitions: 1, adjust: { $0.lease.duration = .seconds(1) }) { fixture, runtime in
+            let trackingID = try await fixture.source.signal(.day1)
+            guard case .claimed(let first) = try await runtime.handshake.claim(migrationID: .generate(), lease: .seconds(1))
+            else { throw TestSupportError("the first claim failed") }
+            #expect(try await runtime.handshake.whyLost(first) == nil)
+
+            try await Task.sleep(for: .milliseconds(1200))
+            guard case .claimed(let second) = try await runtime.handshake.claim(migrationID: .generate(), lease: .seconds(1))
+            else { throw TestSupportError("the expired lease was not taken over") }
+            let takenOver = try await runtime.handshake.whyLost(first)
+            #expect(takenOver == .takenOver(by: second.migrationID.rawValue))
+            #expect(takenOver?.description.contains(second.migrationID.rawValue) == true)
+
+            try await runtime.handshake.signalLost(trackingID: trackingID, migrationID: second.migrationID)
+            #expect(try await runtime.handshake.whyLost(second) == .givenVerdict("FAILED"))
+
+            _ = try await fixture.source.client.execute("DELETE FROM process_tracking WHERE id = $1", [String(trackingID)])
+            #expect(try await runtime.handshake.whyLost(second) == .rowDeleted)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aFailedDayIsRetriedOnlyWhenAskedFor() async throws {
         try await StarterFixture.with(partitions: 1) { fixture, runtime in
