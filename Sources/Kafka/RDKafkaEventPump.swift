@@ -31,13 +31,38 @@ final class RDKafkaEventPump: Sendable {
         thread.start()
     }
 
+    /// How long the pump naps between drains while events keep coming, in microseconds.
+    ///
+    /// librdkafka wakes a thread that waits on a queue for every event it enqueues. Under load
+    /// (a delivery report for every message set, thousands a second) the pump would sleep and
+    /// wake for nearly every one. Napping while busy lets events gather with no one waiting to
+    /// be woken: `run --once` of a million records made 37,000–91,000 context switches instead
+    /// of 138,000–263,000 (four runs each). An event is handed over at most this much later.
+    static let busyNapMicroseconds: UInt32 = 2_000
+
     private func run(_ handler: (OpaquePointer) -> Void) {
         while !stopRequested.load(ordering: .acquiring) {
             guard let event = queue.poll(timeoutMilliseconds: 100) else { continue }
             handler(event)
             rd_kafka_event_destroy(event)
+            // Busy: nap and drain what came meanwhile, until a nap brings nothing; then wait again.
+            repeat {
+                usleep(Self.busyNapMicroseconds)
+            } while drain(handler) > 0 && !stopRequested.load(ordering: .acquiring)
         }
         finished.signal()
+    }
+
+    /// Hands over every event already queued, without waiting.
+    /// - Returns: how many there were.
+    private func drain(_ handler: (OpaquePointer) -> Void) -> Int {
+        var count = 0
+        while let event = queue.poll(timeoutMilliseconds: 0) {
+            handler(event)
+            rd_kafka_event_destroy(event)
+            count += 1
+        }
+        return count
     }
 
     /// Stops the thread, waits for it to finish and releases the queue.
