@@ -8,6 +8,9 @@ public struct InTable: Sendable, Hashable {
     public var columns: [(name: String, type: String)]
     /// The same for each child table, by child table name.
     public var childColumns: [String: [(name: String, type: String)]]
+    /// The columns that a unique index of their own (or the primary key) keeps unique: no
+    /// partial or expression index, no other key column.
+    public var uniqueColumns: Set<String> = []
 
     public var name: String { mapping.table }
 
@@ -17,7 +20,7 @@ public struct InTable: Sendable, Hashable {
 
     public static func == (lhs: InTable, rhs: InTable) -> Bool {
         lhs.mapping == rhs.mapping && lhs.columns.map(\.name) == rhs.columns.map(\.name)
-            && lhs.columns.map(\.type) == rhs.columns.map(\.type)
+            && lhs.columns.map(\.type) == rhs.columns.map(\.type) && lhs.uniqueColumns == rhs.uniqueColumns
     }
 
     public func hash(into hasher: inout Hasher) {

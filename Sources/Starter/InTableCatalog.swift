@@ -36,9 +36,41 @@ public enum InTableCatalog {
             }
             catalogue[table, default: []].append((column, type))
         }
+        let unique = try await uniqueColumns(
+            of: mapping.tables.map(\.table), schema: configuration.source.schema, client: client)
         return try mapping.tables.enumerated().map { index, table in
-            try check(table, at: "mapping.tables[\(index)]", catalogue: catalogue, configuration: configuration)
+            var inTable = try check(
+                table, at: "mapping.tables[\(index)]", catalogue: catalogue, configuration: configuration)
+            inTable.uniqueColumns = unique[table.table] ?? []
+            return inTable
         }
+    }
+
+    /// The columns of each table that a unique index of their own keeps unique (the primary key
+    /// among them): valid, over that one column, with no predicate and no expression. Such a
+    /// column holds each value in one row at most.
+    private static func uniqueColumns(
+        of tables: [String], schema: String, client: PostgresClient
+    ) async throws -> [String: Set<String>] {
+        let rows = try await client.execute(
+            """
+            SELECT c.relname AS table_name, a.attname AS column_name
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+            WHERE n.nspname = $1 AND c.relname = ANY($2::text[])
+              AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1
+              AND i.indpred IS NULL AND i.indexprs IS NULL
+            """,
+            [schema, PostgresArray.text(tables.sorted())]
+        )
+        var columns: [String: Set<String>] = [:]
+        for row in rows {
+            guard let table = row["table_name"], let column = row["column_name"] else { continue }
+            columns[table, default: []].insert(column)
+        }
+        return columns
     }
 
     private static func check(

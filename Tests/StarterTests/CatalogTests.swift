@@ -40,6 +40,33 @@ struct CatalogTests {
         try await discover { _ in }
     }
 
+    /// Only an index that makes one column unique on its own counts: the starter then knows
+    /// each externalId has one row and skips looking for externalIds with several keys.
+    @Test func columnsKeptUniqueByAnIndexOfTheirOwn() async throws {
+        try await TestDatabase.with { database in
+            let source = SampleSource(url: database.url)
+            try await source.createTables()
+            for statement in [
+                "ALTER TABLE in_department ADD PRIMARY KEY (external_id)",
+                "CREATE UNIQUE INDEX ON in_person (iin)",
+                "CREATE UNIQUE INDEX ON in_person (external_id) WHERE NOT removed",
+                "CREATE UNIQUE INDEX ON in_person (lower(first_name))",
+                "CREATE UNIQUE INDEX ON in_person (last_name, email)",
+                "CREATE UNIQUE INDEX ON in_contract (external_id) INCLUDE (contract_number)",
+            ] {
+                try await source.client.execute(statement)
+            }
+            let configuration = try TestConfiguration.make(databaseURL: database.url, bootstrapServers: "127.0.0.1:1")
+            let tables = try await InTableCatalog.discover(configuration: configuration, client: source.client)
+            let unique = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.uniqueColumns) })
+            #expect(unique["in_department"] == ["external_id"])
+            #expect(unique["in_person"] == ["iin"])
+            #expect(unique["in_contract"] == ["external_id"])
+            #expect(unique["in_person_group"] == [])
+            await source.close()
+        }
+    }
+
     @Test func anUnknownTable() async {
         await expectError(key: "mapping.tables[1].table", mentioning: ["in_persn", "does not exist"]) {
             $0.mapping.tables[1].table = "in_persn"
