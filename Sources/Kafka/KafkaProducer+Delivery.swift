@@ -11,15 +11,18 @@ extension KafkaProducer {
     ///
     /// Does not block a thread: it sleeps in small steps, at most 2 ms, so it returns within
     /// about 2 ms of the last report (steps growing to 20 ms added up to 20 ms to each wait of a
-    /// stream's tail). Returns early (with the current tally) when the task is cancelled.
+    /// stream's tail). Returns early (with the current tally) when the task is cancelled, or
+    /// when `stop` says so: a caller whose work was called off need not wait out the timeout.
     /// - Returns: the tally at that moment.
-    public func awaitDelivery(tag: UInt64, expected: Int, timeout: Duration) async -> DeliveryTally {
+    public func awaitDelivery(
+        tag: UInt64, expected: Int, timeout: Duration, stop: () -> Bool = { false }
+    ) async -> DeliveryTally {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var step = Duration.milliseconds(1)
         while true {
             let tally = deliveries.tally(of: tag)
-            if tally.settled >= expected || clock.now >= deadline {
+            if tally.settled >= expected || clock.now >= deadline || stop() {
                 return tally
             }
             do {

@@ -20,7 +20,7 @@ enum RecordQuery {
     ///     one share, in the order one statement over the whole table reads them.
     static func copyStatement(for table: InTable, schema: String, share: Int = 0, of shares: Int = 1) -> String {
         let source = qualified(schema, table.name)
-        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        let externalId = externalIdColumn(of: table)
         var joins = ""
         var members: [String] = []
         var counts: [String] = []
@@ -83,7 +83,7 @@ enum RecordQuery {
     /// ``copyStatement(for:schema:share:of:)``, and it is what
     /// ``externalIdsWithSeveralKeys(for:schema:limit:)`` compares.
     static func messageKey(of table: InTable) -> String {
-        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        let externalId = externalIdColumn(of: table)
         return "coalesce(\(uniqueKeyColumn(of: table)), \(externalId)::text, '')"
     }
 
@@ -93,7 +93,7 @@ enum RecordQuery {
     /// Columns: `external_id`, `rows`. One hash aggregation over the table: at 940,000 rows about
     /// a second, where counting distinct keys per externalId (two aggregations) took two.
     static func externalIdsWithSeveralKeys(for table: InTable, schema: String, limit: Int) -> String {
-        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        let externalId = externalIdColumn(of: table)
         let key = messageKey(of: table)
         return """
             SELECT \(externalId)::text AS external_id, count(*) AS rows FROM \(qualified(schema, table.name)) t
@@ -104,12 +104,17 @@ enum RecordQuery {
 
     /// Reads only the externalIds: for refused tables, whose records are reported, not streamed.
     static func externalIds(for table: InTable, schema: String) -> String {
-        let externalId = "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
+        let externalId = externalIdColumn(of: table)
         return "COPY (SELECT \(externalId)::text FROM \(qualified(schema, table.name)) t) TO STDOUT (FORMAT binary)"
     }
 
     static func count(for table: InTable, schema: String) -> String {
         "SELECT count(*) AS n FROM \(qualified(schema, table.name))"
+    }
+
+    /// The externalId column of the row `t`, quoted.
+    private static func externalIdColumn(of table: InTable) -> String {
+        "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
     }
 
     private static func qualified(_ schema: String, _ table: String) -> String {

@@ -7,21 +7,17 @@ import Logging
 
 extension Starter {
     /// Waits until every message of a tag has a delivery report; any failure fails the migration.
-    /// A stop (a lost lease, a shutdown) ends the wait within a quarter of a second: with the
-    /// broker down, the wait would otherwise last the whole delivery timeout, minutes in which
-    /// the migration is already lost.
+    /// A stop (a lost lease, a shutdown) ends the wait at once: with the broker down, the wait
+    /// would otherwise last the whole delivery timeout, minutes in which the migration is
+    /// already lost.
     /// - Throws: ``StreamStopped`` when `control` stops the migration.
     func awaitDelivery(
         tag: UInt64, expected: Int, timeout: Duration, id: MigrationID, what: String, control: StreamControl
     ) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var tally = DeliveryTally()
-        repeat {
-            if let code = control.stopped { throw StreamStopped(code: code) }
-            let slice = min(.milliseconds(250), deadline - clock.now)
-            tally = await producer.awaitDelivery(tag: tag, expected: expected, timeout: slice)
-        } while tally.settled < expected && clock.now < deadline && !Task.isCancelled
+        let tally = await producer.awaitDelivery(tag: tag, expected: expected, timeout: timeout) {
+            control.stopped != nil
+        }
+        if let code = control.stopped { throw StreamStopped(code: code) }
         if tally.failed > 0 {
             throw StarterError(
                 .deliveryFailed, migrationID: id,

@@ -40,7 +40,8 @@ extension Starter {
             _ = await companion.value
             observer?(id, progress.snapshot)
             guard try await handshake.signalStreamed(claim) else {
-                throw StarterError(.leaseLost, migrationID: id, message: "the claim was lost before the done-signal")
+                // Explained below from the row (``lostClaimError(_:moment:handshake:)``).
+                throw StreamStopped(code: .leaseLost)
             }
         } catch {
             companion.cancel()
