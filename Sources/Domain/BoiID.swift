@@ -12,23 +12,34 @@ public struct BoiID: StringIdentifier, Comparable {
 
     /// `boi-` and the 128-bit FNV-1a hash of `<bo>\0<externalId>` in hex.
     public static func derived(from key: BOKey) -> BoiID {
-        var hash: UInt128 = 0x6c62272e07bb014262b821756295c58d
-        let prime: UInt128 = 0x0000000001000000000000000000013B
+        // The hash in two 64-bit halves. FNV's 128-bit prime is 2^88 + 0x13B, so multiplying by it
+        // is a shift and a multiplication by 0x13B, not a full 128-bit product: every record
+        // derives an id up to three times.
+        var high: UInt64 = 0x6c62_272e_07bb_0142
+        var low: UInt64 = 0x62b8_2175_6295_c58d
         func mix(_ byte: UInt8) {
-            hash ^= UInt128(byte)
-            hash = hash &* prime
+            low ^= UInt64(byte)
+            let (carry, product) = low.multipliedFullWidth(by: 0x13B)
+            high = high &* 0x13B &+ carry &+ (low << 24)
+            low = product
         }
         for byte in key.bo.rawValue.utf8 { mix(byte) }
         mix(0)
         for byte in key.externalId.utf8 { mix(byte) }
-        // Written in place, digit by digit, in one allocation: every record derives an id up to
-        // three times, and `String(_:radix:)` on a 128-bit integer, or an array of the digits
-        // decoded into a string, cost more than the hashing.
+        // Written in place, in one allocation: `String(_:radix:)` on a 128-bit integer, or an
+        // array of the digits decoded into a string, cost more than the hashing.
         let text = String(unsafeUninitializedCapacity: 36) { buffer in
-            for (index, byte) in "boi-".utf8.enumerated() { buffer[index] = byte }
-            for digit in 0..<32 {
-                let nibble = UInt8(truncatingIfNeeded: hash >> UInt128(124 - 4 * digit)) & 0xF
-                buffer[4 + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+            let digits: StaticString = "0123456789abcdef"
+            digits.withUTF8Buffer { digits in
+                buffer[0] = UInt8(ascii: "b")
+                buffer[1] = UInt8(ascii: "o")
+                buffer[2] = UInt8(ascii: "i")
+                buffer[3] = UInt8(ascii: "-")
+                for index in 0..<16 {
+                    let shift = UInt64(60 - 4 * index)
+                    buffer[4 + index] = digits[Int((high >> shift) & 0xF)]
+                    buffer[20 + index] = digits[Int((low >> shift) & 0xF)]
+                }
             }
             return 36
         }

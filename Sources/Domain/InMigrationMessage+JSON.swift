@@ -92,7 +92,7 @@ private struct MessageFields {
         switch self[key] ?? .null {
         case .null: return nil
         case .object(let fields):
-            var children: [String: [JSONValue]] = [:]
+            var children: [String: [JSONValue]] = Dictionary(minimumCapacity: fields.count)
             for (field, value) in fields {
                 guard case .array(let rows) = value else {
                     throw wrongType("\(key).\(field)", expected: "an array", found: value)

@@ -54,7 +54,7 @@ public struct WorkingSet: Sendable {
     public init() {}
 
     /// An empty set with room for what a batch of `records` records usually brings — an
-    /// instance, a key, an event each — and for `loadedKeys` keys read from the store: tables
+    /// instance, a key, an event, a new mapping, a reference field set each — and for `loadedKeys` keys read from the store: tables
     /// that grew one insert at a time rehashed every key they held at each doubling, a tenth
     /// of the consumer's hashing.
     public init(capacity records: Int, loadedKeys: Int) {
@@ -65,6 +65,8 @@ public struct WorkingSet: Sendable {
         changed.reserveCapacity(records)
         created.reserveCapacity(records)
         events.reserveCapacity(records)
+        newMappings.reserveCapacity(records)
+        clearedFields.reserveCapacity(records)
     }
 
     // MARK: Loading
@@ -134,8 +136,7 @@ public struct WorkingSet: Sendable {
     }
 
     mutating func map(_ key: BOKey, to id: BoiID) {
-        if boiIDs[key] != id { newMappings[key] = id }
-        boiIDs[key] = id
+        if boiIDs.updateValue(id, forKey: key) != id { newMappings[key] = id }
     }
 
     mutating func park(_ reference: ParkedReference) {

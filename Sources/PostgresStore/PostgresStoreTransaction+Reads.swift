@@ -58,6 +58,7 @@ extension PostgresStoreTransaction {
                 PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
                 PostgresArray.text(keys.map { locked.contains($0) ? "t" : "f" }),
             ])
+        keysRead.reserveCapacity(keysRead.count + keys.count)
         keysRead.formUnion(keys)
         var ids: [BOKey: BoiID] = [:]
         ids.reserveCapacity(rows.count)
