@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lends `strings` to C as an array of NUL-terminated strings (nil stays NULL), all in one
 /// allocation that lives exactly as long as `body`. The pointers must not escape `body`.
 ///
@@ -34,8 +40,11 @@ func withPointers<R>(
 }
 
 extension String {
-    /// True when C would see a shorter string than Swift does.
+    /// True when C would see a shorter string than Swift does. With `memchr`: every text
+    /// parameter is checked, and a batch's array literals are megabytes.
     var containsNUL: Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? utf8.contains(0)
+        utf8.withContiguousStorageIfAvailable { utf8 in
+            utf8.baseAddress.map { memchr($0, 0, utf8.count) != nil } ?? false
+        } ?? utf8.contains(0)
     }
 }
