@@ -7,36 +7,20 @@ extension JSONText {
     /// Object members come in key order (``JSONObject`` keeps them so): the same value is the
     /// same bytes every time, which events need.
     public static func appendValue(_ value: JSONValue, to buffer: inout [UInt8]) {
-        switch value {
-        case .null: buffer.append(contentsOf: "null".utf8)
-        case .bool(let bool): buffer.append(contentsOf: (bool ? "true" : "false").utf8)
-        case .number(let number): buffer.append(contentsOf: number.text.utf8)
-        case .string(let text): appendString(text.utf8, to: &buffer)
-        case .array(let elements):
-            buffer.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                appendValue(element, to: &buffer)
-            }
-            buffer.append(UInt8(ascii: "]"))
-        case .object(let fields): appendObject(fields, to: &buffer)
-        }
+        var writer = JSONByteWriter()
+        writer.appendValue(value)
+        buffer.append(contentsOf: writer.finish())
     }
 
     /// Appends an object; see ``appendValue(_:to:)``.
     public static func appendObject(_ fields: JSONObject, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendString(key.utf8, to: &buffer)
-            buffer.append(UInt8(ascii: ":"))
-            appendValue(value, to: &buffer)
-        }
-        buffer.append(UInt8(ascii: "}"))
+        buffer.append(contentsOf: object(fields))
     }
 
-    /// Appends an integer's decimal digits.
-    public static func appendInteger(_ integer: some BinaryInteger, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: String(integer).utf8)
+    /// An object as JSON text; see ``appendValue(_:to:)``.
+    public static func object(_ fields: JSONObject) -> [UInt8] {
+        var writer = JSONByteWriter()
+        writer.appendObject(fields)
+        return writer.finish()
     }
 }

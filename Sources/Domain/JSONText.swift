@@ -1,7 +1,8 @@
 /// Writes JSON text straight into a byte buffer.
 ///
-/// The starter builds millions of messages a run from JSON that PostgreSQL already rendered; going
-/// through `JSONEncoder` for the few fields it adds would cost more than the rest of the message.
+/// The starter builds millions of messages a run from JSON that PostgreSQL already rendered, and
+/// the consumer writes a document and an event for nearly every record (with
+/// ``JSONByteWriter``); going through `JSONEncoder` would cost more than the rest of the work.
 public enum JSONText {
     /// Appends `bytes` (UTF-8 text) as a JSON string literal, quotes included.
     public static func appendString(_ bytes: some Collection<UInt8>, to buffer: inout [UInt8]) {
@@ -24,20 +25,38 @@ public enum JSONText {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    private static func appendEscaped(_ byte: UInt8, to buffer: inout [UInt8]) {
+    /// Writes the escape of `byte` (one that ``needsEscape(_:)``) at `target`, which has room for
+    /// six bytes; returns how many it wrote.
+    static func writeEscaped(_ byte: UInt8, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = 0x5C
         switch byte {
-        case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])
-        case UInt8(ascii: "\\"): buffer.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+            target[1] = byte
+        case 0x0A: target[1] = UInt8(ascii: "n")
+        case 0x0D: target[1] = UInt8(ascii: "r")
+        case 0x09: target[1] = UInt8(ascii: "t")
         default:
-            let hex = Array("0123456789abcdef".utf8)
-            buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            let hex: StaticString = "0123456789abcdef"
+            hex.withUTF8Buffer { hex in
+                target[1] = UInt8(ascii: "u")
+                target[2] = 0x30
+                target[3] = 0x30
+                target[4] = hex[Int(byte >> 4)]
+                target[5] = hex[Int(byte & 0xF)]
+            }
+            return 6
+        }
+        return 2
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to buffer: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { escape in
+            let written = writeEscaped(byte, to: escape.baseAddress!)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: escape[..<written]))
         }
     }
 

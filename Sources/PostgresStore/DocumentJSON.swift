@@ -7,10 +7,7 @@ import Domain
 enum DocumentJSON {
     /// A document as JSON text, for a `jsonb[]` parameter.
     static func encode(_ document: JSONObject) -> [UInt8] {
-        var json: [UInt8] = []
-        json.reserveCapacity(512)
-        JSONText.appendObject(document, to: &json)
-        return json
+        JSONText.object(document)
     }
 
     /// - Throws: ``PostgresStoreError`` `.corruptRow` when `text` is not a JSON object.

@@ -1,0 +1,86 @@
+import Domain
+import Foundation
+import Testing
+
+/// Documents and events are written eight bytes at a time where no byte needs an escape: every
+/// byte that does must be escaped wherever it falls in a word, and nothing else changed.
+@Suite("JSON writing")
+struct JSONWriterTests {
+    /// What JSON requires of a string, byte by byte: the writer's output must be exactly this.
+    private static func expected(_ text: String) -> String {
+        var out = "\""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += "\\\""
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef")
+                out += "\\u00\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
+            default: out += String(decoding: [byte], as: UTF8.self)
+            }
+        }
+        return out + "\""
+    }
+
+    private static func written(_ text: String) -> String {
+        String(decoding: JSONText.object(["k": .string(text)]), as: UTF8.self)
+    }
+
+    @Test func everyByteThatNeedsAnEscapeIsEscapedAtEveryPositionOfAWord() throws {
+        let specials: [UInt8] = Array(0..<0x20) + [UInt8(ascii: "\""), UInt8(ascii: "\\")]
+        for special in specials {
+            for length in [1, 7, 8, 9, 15, 16, 17, 24] {
+                for position in 0..<length {
+                    var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = special
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    #expect(Self.written(text) == "{\"k\":\(Self.expected(text))}", "byte \(special) at \(position) of \(length)")
+                    #expect(try JSONParser.parse(Array(Self.written(text).utf8))["k"] == .string(text))
+                }
+            }
+        }
+    }
+
+    /// Bytes of 0x80 and above (every non-ASCII character) and the bytes next to the specials in
+    /// value (`!`, `#`, `[`, `]`, space, DEL) pass unchanged.
+    @Test func textThatNeedsNoEscapeIsCopiedAsItIs() throws {
+        let texts = [
+            "", "plain ascii text of some length", "ü😀 Д-7 ǅ 中文 ♥", "!#[]] \u{7F}\u{7F}\u{80}\u{FF}",
+            String(repeating: "é", count: 40), "P-12345", String(repeating: "x", count: 5_000),
+        ]
+        for text in texts {
+            #expect(Self.written(text) == "{\"k\":\"\(text)\"}")
+            #expect(try JSONParser.parse(Array(Self.written(text).utf8))["k"] == .string(text))
+        }
+    }
+
+    @Test func valuesOfEveryKindAndLargeDocumentsAreWrittenWhole() throws {
+        let rows: [JSONValue] = (0..<300).map { .object(["n": .number(JSONNumber(Double($0))), "s": .string("row \"\($0)\"")]) }
+        let document: JSONObject = [
+            "array": .array(rows), "false": .bool(false), "null": .null, "number": .number(JSONNumber("-12.5e3")!),
+            "object": .object(["inner": .string("a\nb")]), "true": .bool(true),
+        ]
+        let json = JSONText.object(document)
+        #expect(json.count > 512 * 4)
+        #expect(try JSONParser.parse(json) == .object(document))
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"array":[{"n":0,"s":"row \"0\""},{"n":1,"s":"row \"1\""},{"n":2,"#))
+        #expect(text.hasSuffix(#"{"n":299,"s":"row \"299\""}],"false":false,"null":null,"number":-12.5e3,"object":{"inner":"a\nb"},"true":true}"#))
+    }
+
+    @Test(arguments: [Int64.min, -1, 0, 7, 10, 999, 1_000_000_007, .max])
+    func eventsAreWhatJSONEncoderWritesWhateverTheVersion(_ version: Int64) throws {
+        let instance = BOIInstance(
+            boiId: BoiID(rawValue: "boi-1"), bo: "Person", externalId: "P-\"1\"\u{1}", document: [:], actual: false,
+            version: version)
+        let event = BOIEvent(
+            instance: instance, isCreate: true, changes: ["name": .string("N\\")],
+            migrationId: MigrationID(rawValue: "mig-1"), operDate: OperDate(rawValue: "2026-11-20")!)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(String(decoding: event.json, as: UTF8.self) == String(decoding: try encoder.encode(event), as: UTF8.self))
+    }
+}
