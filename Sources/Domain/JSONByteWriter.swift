@@ -76,7 +76,7 @@ struct JSONByteWriter: ~Copyable {
             var index = 0
             while index < utf8.count {
                 if utf8.count - index >= 8,
-                    !Self.mayNeedEscape(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+                    !JSONText.anyNeedsEscape(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
                 {
                     index += 8
                     continue
@@ -96,17 +96,6 @@ struct JSONByteWriter: ~Copyable {
         }
         base[count] = UInt8(ascii: "\"")
         count += 1
-    }
-
-    /// Whether any of the eight bytes of `word` is a control character, `"` or `\\`: a byte
-    /// below 0x20 borrows when 0x20 is subtracted from it, and so does a zero byte of the word
-    /// xor-ed with `"` or `\\` (bytes of 0x80 and above are masked off by `~word`).
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let control = (word &- ones &* 0x20) & ~word
-        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & (ones &* 0x80) != 0
     }
 
     /// Copies a run of bytes that need no escape; the room is reserved.

@@ -162,20 +162,38 @@ public struct JSONParser {
     }
 
     /// A string literal; `position` is at its opening quote. Strings without escapes, the usual
-    /// case, are validated and copied in one go.
+    /// case, are validated and copied in one go, after one pass that reads eight bytes at a time
+    /// up to the closing quote and notes whether any byte is not ASCII.
     private mutating func parseString() throws(Failure) -> String {
         position += 1
         let start = position
+        var highBits: UInt64 = 0
         while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let text = try validated(UnsafeBufferPointer(rebasing: bytes[start..<position]), from: start)
-                position += 1
-                return text
+            if bytes.count - position >= 8, let base = bytes.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                if !JSONText.anyNeedsEscape(word) {
+                    highBits |= word
+                    position += 8
+                    continue
+                }
             }
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
-            guard byte >= 0x20 else { throw failure("unescaped control character in a string") }
-            position += 1
+            // A word that holds the closing quote (or an escape, or a control character), or the
+            // last few bytes: byte by byte.
+            let end = min(position + 8, bytes.count)
+            while position < end {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let isASCII = highBits & 0x8080_8080_8080_8080 == 0
+                    let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    let text = try validated(utf8, isASCII: isASCII, from: start)
+                    position += 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+                guard byte >= 0x20 else { throw failure("unescaped control character in a string") }
+                highBits |= UInt64(byte)
+                position += 1
+            }
         }
         throw failure("unterminated string")
     }
@@ -187,7 +205,9 @@ public struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return try buffer.withUnsafeBufferPointer { utf8 throws(Failure) in try validated(utf8, from: start) }
+                return try buffer.withUnsafeBufferPointer { utf8 throws(Failure) in
+                    try validated(utf8, isASCII: utf8.allSatisfy { $0 < 0x80 }, from: start)
+                }
             case UInt8(ascii: "\\"):
                 position += 1
                 guard position < bytes.count else { break }
@@ -250,11 +270,12 @@ public struct JSONParser {
         return value
     }
 
-    /// ASCII text, nearly every string of a load, is valid UTF-8 as it stands and takes
+    /// ASCII text (`isASCII`, as the caller found while reading it), nearly every string of a
+    /// load, is valid UTF-8 as it stands and takes
     /// `String(decoding:)`'s specialised path; `String(validating:)` is generic over the encoding
     /// and looked up type metadata for every string (5% of the consumer's CPU).
-    private func validated(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) throws(Failure) -> String {
-        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+    private func validated(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool, from start: Int) throws(Failure) -> String {
+        if isASCII { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {
             throw Failure(offset: start, reason: "a string that is not valid UTF-8")
         }

@@ -84,3 +84,36 @@ struct JSONWriterTests {
         #expect(String(decoding: event.json, as: UTF8.self) == String(decoding: try encoder.encode(event), as: UTF8.self))
     }
 }
+
+/// Strings are read eight bytes at a time up to the closing quote: whatever position a quote,
+/// an escape, a control character or a non-ASCII byte takes in a word, the text read is the
+/// text written, invalid UTF-8 is refused, and so is a raw control character.
+@Suite("JSON reading word by word")
+struct JSONWordReadingTests {
+    @Test func everyPositionOfAWordReadsBack() throws {
+        let insertions = ["\"", "\\", "\n", "\u{1}", "é", "😀", "\u{7F}"]
+        for insertion in insertions {
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 31] {
+                for position in 0...length {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: insertion, at: text.index(text.startIndex, offsetBy: position))
+                    let json = JSONText.object(["k": .string(text), "z": .string("after")])
+                    #expect(try JSONParser.parse(json) == .object(["k": .string(text), "z": .string("after")]))
+                }
+            }
+        }
+    }
+
+    @Test func rawControlCharactersAndInvalidUTF8AreRefusedWherever() {
+        for length in [1, 8, 9, 16, 20] {
+            for position in 0..<length {
+                var control = Array(#"{"k":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: length) + Array(#""}"#.utf8)
+                var invalid = control
+                control[6 + position] = 0x1F
+                invalid[6 + position] = 0xFF
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(control) }
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(invalid) }
+            }
+        }
+    }
+}
