@@ -271,9 +271,9 @@ public struct JSONParser {
     }
 
     /// ASCII text (`isASCII`, as the caller found while reading it), nearly every string of a
-    /// load, is valid UTF-8 as it stands and takes
-    /// `String(decoding:)`'s specialised path; `String(validating:)` is generic over the encoding
-    /// and looked up type metadata for every string (5% of the consumer's CPU).
+    /// load, is valid UTF-8 as it stands and takes `String(decoding:)`'s specialised path;
+    /// `String(validating:)` is generic over the encoding and looked up type metadata for every
+    /// string (5% of the consumer's CPU).
     private func validated(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool, from start: Int) throws(Failure) -> String {
         if isASCII { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {

@@ -25,10 +25,10 @@ public enum JSONText {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of the eight bytes of `word` is a control character, `"` or `\\`: the bytes
-    /// a string literal must escape, and the ones that end or interrupt reading one. A byte below
+    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the bytes a
+    /// string literal must escape, and the ones that end or interrupt reading one. A byte below
     /// 0x20 borrows when 0x20 is subtracted from it, and so does a zero byte of the word xor-ed
-    /// with `"` or `\\` (bytes of 0x80 and above are masked off by `~word`).
+    /// with `"` or `\` (bytes of 0x80 and above are masked off by `~word`).
     static func anyNeedsEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ (ones &* 0x22)

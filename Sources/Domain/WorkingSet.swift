@@ -54,9 +54,9 @@ public struct WorkingSet: Sendable {
     public init() {}
 
     /// An empty set with room for what a batch of `records` records usually brings — an
-    /// instance, a key, an event, a new mapping, a reference field set each — and for `loadedKeys` keys read from the store: tables
-    /// that grew one insert at a time rehashed every key they held at each doubling, a tenth
-    /// of the consumer's hashing.
+    /// instance, a key, an event, a new mapping, a reference field set each — and for
+    /// `loadedKeys` keys read from the store: tables that grew one insert at a time rehashed
+    /// every key they held at each doubling, a tenth of the consumer's hashing.
     public init(capacity records: Int, loadedKeys: Int) {
         boiIDs.reserveCapacity(records + loadedKeys)
         instances.reserveCapacity(records)
