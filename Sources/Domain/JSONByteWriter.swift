@@ -126,7 +126,7 @@ struct JSONByteWriter: ~Copyable {
         count += digits
     }
 
-    /// A value as ``JSONText/appendValue(_:to:)`` writes it.
+    /// A value as ``JSONText/value(_:)`` writes it.
     mutating func appendValue(_ value: JSONValue) {
         switch value {
         case .null: append("null")

@@ -40,7 +40,7 @@ extension Starter {
             _ = await companion.value
             observer?(id, progress.snapshot)
             guard try await handshake.signalStreamed(claim) else {
-                // Explained below from the row (``lostClaimError(_:moment:handshake:)``).
+                // Explained below from the row (``starterError(_:stop:claim:control:handshake:)``).
                 throw StreamStopped(code: .leaseLost)
             }
         } catch {
@@ -48,12 +48,11 @@ extension Starter {
             // The verdict must be written even when this task was cancelled (shutdown), and the
             // database client refuses work from a cancelled task: write it from a fresh one.
             let (journal, handshake, snapshot) = (self.journal, self.handshake, progress.snapshot)
-            let stopped = Self.starterError(error, id: id, control: control)
-            let moment = control.stopped == .leaseLost ? "while it streamed" : "before the done-signal"
-            let failure =
-                stopped.code == .leaseLost
-                ? await Task { await Self.lostClaimError(claim, moment: moment, handshake: handshake) }.value
-                : stopped
+            // Told in this task: a shutdown shows as its cancellation.
+            let stop = Self.stopCode(error, control: control)
+            let failure = await Task {
+                await Self.starterError(error, stop: stop, claim: claim, control: control, handshake: handshake)
+            }.value
             await Task {
                 try? await journal.recordProgress(id, snapshot)
                 if failure.code == .cancelled {
@@ -299,37 +298,44 @@ extension Starter {
         bytes.reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
     }
 
-    /// The error of a claim lost mid-migration, with why as far as its row tells
-    /// (``LostClaim``): a takeover, or a verdict another part of the service gave the day.
-    static func lostClaimError(_ claim: Claim, moment: String, handshake: HandshakeTable) async -> StarterError {
-        let why: String
-        do {
-            why = try await handshake.whyLost(claim)?.description ?? "the row was changed and then given back"
-        } catch {
-            why = "the row could not be read to tell why (\(error))"
-        }
-        return StarterError(
-            .leaseLost, migrationID: claim.migrationID,
-            message: "the claim on process_tracking row \(claim.trackingID) was lost \(moment): \(why)")
+    /// The stop that was asked for (a shutdown, a lost lease), if one was: it explains whatever
+    /// failed after it — a delivery wait cut short, a COPY ended early, a statement refused to a
+    /// cancelled task — so that a shutdown releases the claim instead of failing the day.
+    static func stopCode(_ error: any Error, control: StreamControl) -> StarterError.Code? {
+        let shutdown: StarterError.Code? = error is CancellationError || Task.isCancelled ? .cancelled : nil
+        return (error as? StreamStopped)?.code ?? control.stopped ?? shutdown
     }
 
-    /// A stop that was asked for (shutdown, a lost lease) explains whatever failed after it — a
-    /// delivery wait cut short, a COPY ended early, a statement refused to a cancelled task — so
-    /// that a shutdown releases the claim instead of failing the day.
-    static func starterError(_ error: any Error, id: MigrationID, control: StreamControl) -> StarterError {
-        let shutdown: StarterError.Code? = error is CancellationError || Task.isCancelled ? .cancelled : nil
-        if let code = (error as? StreamStopped)?.code ?? control.stopped ?? shutdown {
-            let message =
-                code == .leaseLost
-                ? "the claim on the process_tracking row was lost"
-                : "stopped because the service is shutting down; the claim was released"
-            return StarterError(code, migrationID: id, message: message)
+    /// The error a failed migration is recorded and reported with. A lost claim says why, as
+    /// far as its row tells (``LostClaim``): a takeover, or a verdict another part of the service
+    /// gave the day.
+    /// - Parameter stop: ``stopCode(_:control:)`` of the failure.
+    static func starterError(
+        _ error: any Error, stop: StarterError.Code?, claim: Claim, control: StreamControl, handshake: HandshakeTable
+    ) async -> StarterError {
+        let id = claim.migrationID
+        switch stop {
+        case .leaseLost?:
+            let moment = control.stopped == .leaseLost ? "while it streamed" : "before the done-signal"
+            let why: String
+            do {
+                why = try await handshake.whyLost(claim)?.description ?? "the row was changed and then given back"
+            } catch {
+                why = "the row could not be read to tell why (\(error))"
+            }
+            return StarterError(
+                .leaseLost, migrationID: id,
+                message: "the claim on process_tracking row \(claim.trackingID) was lost \(moment): \(why)")
+        case let code?:
+            return StarterError(
+                code, migrationID: id, message: "stopped because the service is shutting down; the claim was released")
+        case nil:
+            if let error = error as? StarterError { return error }
+            if let error = error as? KafkaError {
+                return StarterError(.deliveryFailed, migrationID: id, message: "producer: \(error)")
+            }
+            return StarterError(.sourceFailed, migrationID: id, message: "\(error)")
         }
-        if let error = error as? StarterError { return error }
-        if let error = error as? KafkaError {
-            return StarterError(.deliveryFailed, migrationID: id, message: "producer: \(error)")
-        }
-        return StarterError(.sourceFailed, migrationID: id, message: "\(error)")
     }
 }
 

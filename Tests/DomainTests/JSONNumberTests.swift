@@ -12,8 +12,7 @@ struct JSONNumberTests {
             .number(try #require(JSONNumber("12345678901234567891"))), .number(try #require(JSONNumber("5785.00"))),
             .number(try #require(JSONNumber("-0.000000000000000000000000000001"))), .number(1000),
         ])
-        var written: [UInt8] = []
-        JSONText.appendObject(JSONObject(members.map { ($0.name, $0.value) }), to: &written)
+        let written = JSONText.object(JSONObject(members.map { ($0.name, $0.value) }))
         #expect(String(decoding: written, as: UTF8.self)
             == #"{"amount":5785.00,"e":1E+3,"id":12345678901234567891,"tiny":-0.000000000000000000000000000001}"#)
     }

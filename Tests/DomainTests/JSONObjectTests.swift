@@ -66,8 +66,7 @@ struct JSONObjectTests {
         let data = try encoder.encode(object)
         #expect(String(decoding: data, as: UTF8.self) == #"{"a":"é","b":[1,{"x":null,"y":true}]}"#)
         #expect(try JSONDecoder().decode(JSONObject.self, from: data) == object)
-        var text: [UInt8] = []
-        JSONText.appendObject(object, to: &text)
+        let text = JSONText.object(object)
         #expect(text == Array(data))
     }
 

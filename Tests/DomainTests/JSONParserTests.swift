@@ -52,8 +52,7 @@ struct JSONParserTests {
             "b": .array([.number(1), .number(2.5), .number(-1e20), .string("q\"\\\n\u{01}é")]), "a": .null,
             "c": .object(["y": .bool(true), "x": .bool(false)]),
         ])
-        var text: [UInt8] = []
-        JSONText.appendValue(value, to: &text)
+        let text = JSONText.value(value)
         #expect(try JSONParser.parse(text) == value)
         #expect(String(decoding: text, as: UTF8.self).hasPrefix(#"{"a":null,"b":[1,2.5,"#))
         #expect(String(decoding: text, as: UTF8.self).hasSuffix(#""c":{"x":false,"y":true}}"#))

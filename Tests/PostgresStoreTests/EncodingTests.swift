@@ -55,12 +55,10 @@ struct EncodingTests {
             "list": .array([.number(1), .string("two"), .array([]), .object([:])]),
             "object": .object(["nested": .object(["deep": .bool(true)])]),
         ]
-        var json: [UInt8] = []
-        JSONText.appendObject(document, to: &json)
+        let json = JSONText.object(document)
         #expect(try DocumentJSON.decode(String(decoding: json, as: UTF8.self)) == document)
-        var integers: [UInt8] = []
         let big = try #require(JSONNumber("12345678901234567891"))
-        JSONText.appendObject(["n": .number(42), "big": .number(big), "scaled": .number(JSONNumber("5785.00")!)], to: &integers)
+        let integers = JSONText.object(["n": .number(42), "big": .number(big), "scaled": .number(JSONNumber("5785.00")!)])
         let text = String(decoding: integers, as: UTF8.self)
         #expect(text == #"{"big":12345678901234567891,"n":42,"scaled":5785.00}"#)
         #expect(throws: PostgresStoreError.self) { try DocumentJSON.decode("[1]") }
