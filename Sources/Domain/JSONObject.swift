@@ -39,17 +39,19 @@ public struct JSONObject: Hashable, Sendable {
 
     /// Sorts by key, stably, and drops all but the last member of each key. Most input is a
     /// row of a few columns, often sorted or nearly so: sorted in place by insertion, which
-    /// moves nothing that is in order already.
+    /// moves nothing that is in order already. Members are swapped through the buffer: a swap
+    /// moves their bits, where copying a member out and assigning it back retained and released
+    /// its name and value at every step.
     private static func sortKeepingLast(_ members: inout [Member]) {
         if members.count <= 32 {
-            for index in members.indices.dropFirst() where members[index].key < members[index - 1].key {
-                let member = members[index]
-                var slot = index
-                while slot > 0 && member.key < members[slot - 1].key {
-                    members[slot] = members[slot - 1]
-                    slot -= 1
+            members.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices.dropFirst() {
+                    var slot = index
+                    while slot > 0 && buffer[slot].key < buffer[slot - 1].key {
+                        buffer.swapAt(slot, slot - 1)
+                        slot -= 1
+                    }
                 }
-                members[slot] = member
             }
         } else {
             members = members.enumerated()
