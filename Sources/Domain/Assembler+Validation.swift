@@ -56,7 +56,7 @@ extension Assembler {
         if mapping.isRefused(record.bo) {
             return refuse("bo", "BO \(record.bo) is not migrated through in-migration (refused by mapping.refusedBOs)")
         }
-        guard let externalId = record.externalId, !externalId.allSatisfy(\.isWhitespace) else {
+        guard let externalId = record.externalId, !externalId.isBlank else {
             return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
         }
         if let reason = unstorable(.string(externalId)) ?? overlongKey(.string(externalId)) {

@@ -33,11 +33,3 @@ public struct RecordError: Sendable, Hashable, Codable {
         String(decoding: message.prefix(4096), as: UTF8.self)
     }
 }
-
-extension String {
-    /// Holds U+0000, which PostgreSQL's `text` and `jsonb` refuse. Checked for every value of
-    /// every record: a contiguous string is searched as a buffer, not character by character.
-    public var containsNUL: Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? utf8.contains(0)
-    }
-}

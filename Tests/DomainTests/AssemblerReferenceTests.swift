@@ -50,6 +50,9 @@ struct AssemblerReferenceTests {
     /// (table, externalId, row, field named in the error, words of the reason)
     static let badRecords: [(String, String?, JSONObject, String?, String)] = [
         ("in_person", nil, ["first_name": .string("A")], "external_id", "no externalId"),
+        ("in_person", "", ["first_name": .string("A")], "external_id", "no externalId"),
+        ("in_person", " \t\r\n", ["first_name": .string("A")], "external_id", "no externalId"),
+        ("in_person", "\u{A0}\u{2003}\u{3000}", ["first_name": .string("A")], "external_id", "no externalId"),
         ("in_person", "P-1", ["first_name": .null, "last_name": .null, "iin": .null, "email": .string("x")], "systemFields", "system BO"),
         ("in_person", "P-1", ["first_name": .string("A"), "department_external_id": .object([:])], "department_external_id", "found an object"),
         ("in_person", "P-1", ["first_name": .string("A"), "removed": .string("yes")], "removed", "expected a boolean"),
@@ -61,6 +64,15 @@ struct AssemblerReferenceTests {
     @Test func badRecordsAreRejectedNamingTheField() throws {
         for (table, externalId, row, field, reason) in Self.badRecords {
             try expectRejected(table: table, externalId: externalId, row: row, field: field, reason: reason)
+        }
+    }
+
+    @Test func anExternalIdWithWhitespaceAroundTextIsKept() {
+        for externalId in [" P-1", "\tP-1\n", "\u{A0}P-1", "P-1\u{3000}", "\u{2003} x \u{2003}"] {
+            var set = WorkingSet()
+            F.run([F.record("in_person", externalId, ["first_name": .string("A")])], into: &set)
+            #expect(set.rejections.isEmpty, "\(externalId.debugDescription)")
+            #expect(set.instance("Person", externalId)?.externalId == externalId)
         }
     }
 
