@@ -79,10 +79,20 @@ extension PostgresStoreTransaction {
     /// parse and unnest. Consuming 300,000 records (eight runs each, alternating) took the
     /// server 10.3 s of CPU on average (8.7–11.1) instead of 11.6 s (10.2–12.7).
     private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
-        // Sorted stably, so of an id given twice the last given comes last and replaces the other.
+        // Of an id given twice, the last given replaces the other. Found by hashing, not by
+        // sorting: the consumer gives each id once, and sorting 36-character ids was a sixth of
+        // writing the batch. No order is needed: the instances to update were locked when read.
         var latest: [BOIInstance] = []
-        for instance in instances.sorted(by: { $0.boiId < $1.boiId }) {
-            if latest.last?.boiId == instance.boiId { latest[latest.count - 1] = instance } else { latest.append(instance) }
+        latest.reserveCapacity(instances.count)
+        var positions: [BoiID: Int] = [:]
+        positions.reserveCapacity(instances.count)
+        for instance in instances {
+            if let position = positions.updateValue(latest.count, forKey: instance.boiId) {
+                positions[instance.boiId] = position
+                latest[position] = instance
+            } else {
+                latest.append(instance)
+            }
         }
         var new: [BOIInstance] = []
         var changed: [BOIInstance] = []
