@@ -93,7 +93,7 @@ struct BatchProcessor: Sendable {
             outcome.remainder += messages[half...]
             return outcome
         }
-        guard let message = messages.first, case .record(let record, let raw) = decoded.first else {
+        guard let message = messages.first, case .record(let record, let raw, _) = decoded.first else {
             throw StoreRefusal(message: refusal)
         }
         logger.error(
@@ -136,7 +136,7 @@ struct BatchProcessor: Sendable {
             taken = freshIndices[limit]
         }
         var later = LaterResolutions()
-        if limit == 1, case .record(let record, _)? = decoded.first, let key = assembler.key(of: record) {
+        if limit == 1, case .record(let record, _, _)? = decoded.first, let key = assembler.key(of: record) {
             let awaiting = waiting.filter { $0.target == .object(key) }
             if awaiting.count > maxResolutions {
                 waiting = Array(awaiting.prefix(maxResolutions))
@@ -162,8 +162,8 @@ struct BatchProcessor: Sendable {
         var changes = StoreChanges()
         for message in decoded {
             switch message {
-            case .record(let record, let raw):
-                assembler.apply(record, raw: raw, to: &set)
+            case .record(let record, let raw, let texts):
+                assembler.apply(record, raw: raw, texts: texts, to: &set)
             case .marker(let marker):
                 if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
                     try recheck(marker, set: &set, later: &later, in: transaction)
@@ -203,7 +203,7 @@ struct BatchProcessor: Sendable {
     ) throws -> [ParkedReference] {
         let targets = assembler.referenceTargets
         let awaited = decoded.compactMap { message -> ParkedReference.Target? in
-            guard case .record(let record, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
+            guard case .record(let record, _, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
             else { return nil }
             return .object(key)
         }
@@ -223,7 +223,7 @@ struct BatchProcessor: Sendable {
         }
         var total = 0
         for (index, message) in decoded.enumerated() {
-            guard case .record(let record, _) = message, let key = assembler.key(of: record) else { continue }
+            guard case .record(let record, _, _) = message, let key = assembler.key(of: record) else { continue }
             total += counts[key] ?? 0
             if total > maxResolutions { return max(index, 1) }
         }
@@ -239,7 +239,7 @@ struct BatchProcessor: Sendable {
         _ messages: [DecodedMessage], waiting unlocked: [ParkedReference], in transaction: any BOIStoreTransaction
     ) throws -> WorkingSet {
         let records = messages.compactMap { message -> RecordMessage? in
-            if case .record(let record, _) = message { return record }
+            if case .record(let record, _, _) = message { return record }
             return nil
         }
         guard !records.isEmpty else { return WorkingSet() }

@@ -7,7 +7,7 @@ import Kafka
 /// A record is boxed (`indirect`): a batch's messages are copied from array to array on their
 /// way to the assembler, and unboxed each copy retained and released all eight of its fields.
 enum DecodedMessage: Sendable {
-    indirect case record(RecordMessage, raw: [UInt8])
+    indirect case record(RecordMessage, raw: [UInt8], texts: JSONTextSummary)
     case marker(RefCheckMarker)
     case malformed(Rejection)
 
@@ -27,7 +27,7 @@ enum DecodedMessage: Sendable {
                     var rowColumns = JSONParser.objectCapacity
                     let decoded = part.map { message in
                         let decoded = decode(message, rowColumns: rowColumns)
-                        if case .record(let record, _) = decoded { rowColumns = record.row.count }
+                        if case .record(let record, _, _) = decoded { rowColumns = record.row.count }
                         return decoded
                     }
                     return (chunk, decoded)
@@ -43,18 +43,19 @@ enum DecodedMessage: Sendable {
     /// - Parameter rowColumns: the columns its row likely has.
     static func decode(_ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity) -> DecodedMessage {
         let members: [(name: String, value: JSONValue)]
+        let texts: JSONTextSummary
         do {
-            guard let object = try JSONParser.parseMembers(message.value, objectCapacity: rowColumns) else {
+            guard let object = try JSONParser.parseMembersSummarized(message.value, objectCapacity: rowColumns) else {
                 let json = try JSONParser.parse(message.value)
                 return refuse(message, members: [], field: nil, reason: "expected a JSON object, found \(json.kindName)")
             }
-            members = object
+            (members, texts) = object
         } catch {
             return refuse(message, members: [], field: nil, reason: "not valid JSON: \(error)")
         }
         do {
             switch try InMigrationMessage(members: members) {
-            case .record(let record): return .record(record, raw: message.value)
+            case .record(let record): return .record(record, raw: message.value, texts: texts)
             case .refCheck(let marker): return .marker(marker)
             }
         } catch {

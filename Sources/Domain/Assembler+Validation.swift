@@ -34,7 +34,11 @@ extension JSONValue {
 extension Assembler {
     /// Checks a record against the mapping and sorts its values; a bad record is refused with
     /// the field and the reason.
-    func validate(_ record: RecordMessage, raw: [UInt8]) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
+    /// - Parameter texts: what the parser saw of the record's strings; where none holds U+0000 or
+    ///   is over ``Limits/valueBytes``, they are not walked again.
+    func validate(
+        _ record: RecordMessage, raw: [UInt8], texts: JSONTextSummary
+    ) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
         func refuse(_ field: String?, _ reason: String) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
             .failure(
                 Rejection(
@@ -59,7 +63,8 @@ extension Assembler {
         guard let externalId = record.externalId, !externalId.isBlank else {
             return refuse(table.externalId, "the record has no externalId (column \(table.externalId) is empty)")
         }
-        if let reason = unstorable(.string(externalId)) ?? overlongKey(.string(externalId)) {
+        let checkTexts = texts.holdsNUL || texts.longestString > limits.valueBytes
+        if let reason = (checkTexts ? unstorable(.string(externalId)) : nil) ?? overlongKey(.string(externalId)) {
             return refuse(table.externalId, reason)
         }
         var fields = RecordFields()
@@ -67,7 +72,7 @@ extension Assembler {
         // The row is in column-name order: of several bad columns the first by name is
         // reported, whatever order the message gave them in.
         for (column, value) in record.row {
-            if let reason = column.containsNUL ? "its name \(Self.nulReason)" : unstorable(value) {
+            if checkTexts, let reason = column.containsNUL ? "its name \(Self.nulReason)" : unstorable(value) {
                 return refuse(column, reason)
             }
             if column == table.externalId || table.references.contains(where: { $0.column == column })
@@ -87,7 +92,7 @@ extension Assembler {
         }
         for child in table.children {
             var rows = record.children?[child.field] ?? []
-            if let reason = unstorable(.array(rows)) { return refuse(child.field, reason) }
+            if checkTexts, let reason = unstorable(.array(rows)) { return refuse(child.field, reason) }
             // The starter leaves the link column out; messages of earlier versions carry it.
             if rows.contains(where: { $0[child.link] != nil }) {
                 rows = rows.map { row -> JSONValue in

@@ -34,14 +34,19 @@ public struct Assembler: Sendable {
     }
 
     /// Applies one record to the set (all nine steps).
-    /// - Parameter raw: the message as received, kept for the dead-letter topic if it is refused.
-    public func apply(_ record: RecordMessage, raw: [UInt8], to set: inout WorkingSet) {
+    /// - Parameters:
+    ///   - raw: the message as received, kept for the dead-letter topic if it is refused.
+    ///   - texts: what ``JSONParser`` saw of the message's strings; ``JSONTextSummary/unknown``
+    ///     has every value checked for what the store cannot hold.
+    public func apply(
+        _ record: RecordMessage, raw: [UInt8], texts: JSONTextSummary = .unknown, to set: inout WorkingSet
+    ) {
         let statsKey = StatsKey(migrationID: record.migrationId, table: record.table)
         set.count(statsKey) { $0.records += 1 }
         let table: TableMapping
         let key: BOKey
         let fields: RecordFields
-        switch validate(record, raw: raw) {
+        switch validate(record, raw: raw, texts: texts) {
         case .failure(let rejection):
             set.reject(rejection)
             set.count(statsKey) { $0.rejected += 1 }

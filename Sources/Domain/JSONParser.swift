@@ -22,6 +22,7 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    private var texts = JSONTextSummary.empty
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -51,6 +52,13 @@ public struct JSONParser {
     public static func parseMembers(
         _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
     ) throws(Failure) -> [(name: String, value: JSONValue)]? {
+        try parseMembersSummarized(bytes, objectCapacity: objectCapacity)?.members
+    }
+
+    /// ``parseMembers(_:objectCapacity:)``, and what every string of the object was like.
+    public static func parseMembersSummarized(
+        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
+    ) throws(Failure) -> (members: [(name: String, value: JSONValue)], texts: JSONTextSummary)? {
         try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
             parser.skipWhitespace()
@@ -63,7 +71,7 @@ public struct JSONParser {
             try parser.parseMembers(objectCapacity: objectCapacity) { members.append(($0, $1)) }
             parser.skipWhitespace()
             guard parser.position == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
-            return members
+            return (members, parser.texts)
         }
     }
 
@@ -220,7 +228,10 @@ public struct JSONParser {
                 case UInt8(ascii: "n"): buffer.append(0x0A)
                 case UInt8(ascii: "r"): buffer.append(0x0D)
                 case UInt8(ascii: "t"): buffer.append(0x09)
-                case UInt8(ascii: "u"): buffer.append(contentsOf: String(try parseUnicodeEscape()).utf8)
+                case UInt8(ascii: "u"):
+                    let character = try parseUnicodeEscape()
+                    if character == "\u{0}" { texts.holdsNUL = true }
+                    buffer.append(contentsOf: String(character).utf8)
                 default:
                     position -= 1
                     throw failure("invalid escape in a string")
@@ -274,7 +285,10 @@ public struct JSONParser {
     /// load, is valid UTF-8 as it stands and takes `String(decoding:)`'s specialised path;
     /// `String(validating:)` is generic over the encoding and looked up type metadata for every
     /// string (5% of the consumer's CPU).
-    private func validated(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool, from start: Int) throws(Failure) -> String {
+    private mutating func validated(
+        _ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool, from start: Int
+    ) throws(Failure) -> String {
+        texts.longestString = max(texts.longestString, utf8.count)
         if isASCII { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {
             throw Failure(offset: start, reason: "a string that is not valid UTF-8")

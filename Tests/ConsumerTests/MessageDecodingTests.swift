@@ -26,7 +26,7 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","row":{"iin":"1","n":2},"children":{"phones":[{"number":"+7"}]}}
             """#
-        guard case .record(let record, let raw) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let record, let raw, _) = DecodedMessage.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }
@@ -58,7 +58,7 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","externalId":"P-2","row":{}}
             """#
-        guard case .record(let record, _) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let record, _, _) = DecodedMessage.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }

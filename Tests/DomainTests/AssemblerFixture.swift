@@ -1,4 +1,6 @@
 import Domain
+import Foundation
+import Testing
 
 /// A small mapping like the demo's, and shorthand for records.
 enum AssemblerFixture {
@@ -66,6 +68,22 @@ enum AssemblerFixture {
     static func run(_ records: [RecordMessage], into set: inout WorkingSet, assembler: Assembler = Assembler(mapping: mapping)) {
         for record in records {
             assembler.apply(record, raw: Array("{}".utf8), to: &set)
+        }
+    }
+
+    /// Applies records as the consumer reads them: each written as a message, parsed, and applied
+    /// with what the parser saw of its strings.
+    static func runAsRead(
+        _ records: [RecordMessage], into set: inout WorkingSet, assembler: Assembler = Assembler(mapping: mapping)
+    ) throws {
+        for record in records {
+            let raw = Array(try JSONEncoder().encode(record))
+            let (members, texts) = try #require(try JSONParser.parseMembersSummarized(raw))
+            guard case .record(let read) = try InMigrationMessage(members: members) else {
+                Issue.record("\(record) was not read back as a record")
+                continue
+            }
+            assembler.apply(read, raw: raw, texts: texts, to: &set)
         }
     }
 

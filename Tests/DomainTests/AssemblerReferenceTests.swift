@@ -96,6 +96,18 @@ struct AssemblerReferenceTests {
         F.run([F.person("P-1", iin: "1", name: String(repeating: "x", count: 11))], into: &set, assembler: assembler)
         #expect(set.rejections.first?.error.field == "first_name")
         #expect(set.total("in_person").rejected == 1)
+        // The same as read from a message: the parser saw a string over the limit. One of ten
+        // bytes, the limit itself, is stored.
+        set = WorkingSet()
+        try F.runAsRead(
+            [
+                F.person("P-1", iin: "1", name: String(repeating: "x", count: 11)),
+                F.record("in_person", "P-2", ["iin": .string("2"), "first_name": .string("A"), "notes": .object(["n": .string("y" + String(repeating: "é", count: 5))])]),
+                F.person("P-3", iin: "3", name: String(repeating: "x", count: 10)),
+            ],
+            into: &set, assembler: assembler)
+        #expect(set.rejections.map(\.error.field) == ["first_name", "notes"])
+        #expect(set.instance("Person", "P-3") != nil)
     }
 
     /// U+0000 is valid JSON (`\u0000`) but no PostgreSQL text or jsonb can hold it: the record is
@@ -115,6 +127,13 @@ struct AssemblerReferenceTests {
             #expect(set.rejections.count == 1)
             #expect(set.rejections.first?.error.field == field)
             #expect(set.rejections.first?.error.reason.contains("U+0000") == true)
+            #expect(set.instance("Person", "P-2") != nil)
+            // The same as read from a message, where the parser's summary decides whether values are
+            // walked (an externalId with U+0000 is refused before: the envelope names the record).
+            guard field != "external_id" else { continue }
+            set = WorkingSet()
+            try F.runAsRead([record, F.person("P-2", iin: "2")], into: &set)
+            #expect(set.rejections.map(\.error.field) == [field])
             #expect(set.instance("Person", "P-2") != nil)
         }
     }

@@ -155,4 +155,24 @@ struct MessageJSONTests {
             #expect(members.map(\.value) == expected.map(\.value))
         }
     }
+
+    /// The parser's summary of a document's strings: the longest in UTF-8 bytes as decoded
+    /// (escapes shrink), names counted too, and U+0000 found only where `\u0000` put it.
+    @Test func theSummaryOfStringsIsWhatTheStringsHold() throws {
+        let cases: [(String, Int, Bool)] = [
+            (#"{"a":"xyz","bb":{"c":["12345"]}}"#, 5, false),
+            (#"{"a_long_name_here":1,"b":"x"}"#, 16, false),
+            (#"{"a":"\u00e9\n"}"#, 3, false),
+            (#"{"a":"\ud83d\ude00"}"#, 4, false),
+            (#"{"a":{"b":[1,{"c":"x\u0000y"}]}}"#, 3, true),
+            (#"{"n\u0000":1}"#, 2, true),
+            (#"{"a":"\\u0000"}"#, 6, false),
+            (#"{"a":1,"b":null,"c":true}"#, 1, false),
+            ("{}", 0, false),
+        ]
+        for (text, longest, nul) in cases {
+            let (_, texts) = try #require(try JSONParser.parseMembersSummarized(Array(text.utf8)), "\(text)")
+            #expect(texts == JSONTextSummary(longestString: longest, holdsNUL: nul), "\(text)")
+        }
+    }
 }
