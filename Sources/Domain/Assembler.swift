@@ -157,30 +157,31 @@ public struct Assembler: Sendable {
 
     /// The fields whose value differs; on creation every field with a value.
     static func changes(from old: JSONObject?, to new: JSONObject) -> JSONObject {
-        guard let old else {
-            return new.contains { $0.value == .null } ? JSONObject(new.lazy.filter { $0.value != .null }.map { ($0.key, $0.value) }) : new
-        }
-        // Both in key order: one walk through the two.
-        var changes: [(String, JSONValue)] = []
+        guard let old else { return new.removingNulls() }
+        // Both in key order: one walk through the two, which keeps the changes in key order.
+        var changes: [JSONObject.Member] = []
+        changes.reserveCapacity(max(old.count, new.count))
         var (oldIndex, newIndex) = (old.startIndex, new.startIndex)
         while oldIndex < old.endIndex || newIndex < new.endIndex {
             let oldMember = oldIndex < old.endIndex ? old[oldIndex] : nil
             let newMember = newIndex < new.endIndex ? new[newIndex] : nil
             if let oldMember, newMember.map({ oldMember.key < $0.key }) ?? true {
                 // Gone from the new document.
-                changes.append((oldMember.key, .null))
+                changes.append(JSONObject.Member(key: oldMember.key, value: .null))
                 oldIndex += 1
             } else if let newMember, oldMember.map({ newMember.key < $0.key }) ?? true {
                 // New in it.
-                if newMember.value != .null { changes.append((newMember.key, newMember.value)) }
+                if newMember.value != .null { changes.append(JSONObject.Member(key: newMember.key, value: newMember.value)) }
                 newIndex += 1
             } else if let oldMember, let newMember {
-                if oldMember.value != newMember.value { changes.append((newMember.key, newMember.value)) }
+                if oldMember.value != newMember.value {
+                    changes.append(JSONObject.Member(key: newMember.key, value: newMember.value))
+                }
                 oldIndex += 1
                 newIndex += 1
             }
         }
-        return JSONObject(changes)
+        return JSONObject(sorted: changes)
     }
 
     private func uniqueKeyOwner(of instance: BOIInstance, in set: WorkingSet) -> BoiID? {

@@ -37,6 +37,21 @@ public struct JSONObject: Hashable, Sendable {
         self.members = members
     }
 
+    /// Members already in key order, each key once (as taken from other objects in order).
+    init(sorted members: consuming [Member]) {
+        assert(members.indices.dropFirst().allSatisfy { members[$0 - 1].key < members[$0].key })
+        self.members = members
+    }
+
+    /// The members whose value is not null, in one array sized for them all.
+    public func removingNulls() -> JSONObject {
+        guard members.contains(where: { $0.value == .null }) else { return self }
+        var kept: [Member] = []
+        kept.reserveCapacity(members.count)
+        for member in members where member.value != .null { kept.append(member) }
+        return JSONObject(sorted: kept)
+    }
+
     /// Sorts by key, stably, and drops all but the last member of each key. Most input is a
     /// row of a few columns, often sorted or nearly so: sorted in place by insertion, which
     /// moves nothing that is in order already. Members are swapped through the buffer: a swap

@@ -81,5 +81,10 @@ struct JSONObjectTests {
         #expect(Assembler.changes(from: [:], to: new) == ["b": .string("same"), "c": .number(3), "d": .number(5), "g": .array([])])
         #expect(Assembler.changes(from: nil, to: new) == ["b": .string("same"), "c": .number(3), "d": .number(5), "g": .array([])])
         #expect(Assembler.changes(from: old, to: [:]) == ["a": .null, "b": .null, "c": .null, "d": .null, "f": .null])
+        #expect(Assembler.changes(from: nil, to: ["x": .null]).isEmpty)
+        // Null members nested in a value are the value's own: only the object's members go.
+        let nested: JSONObject = ["a": .object(["n": .null]), "b": .array([.null])]
+        #expect(Assembler.changes(from: nil, to: nested) == nested)
+        #expect(Array(Assembler.changes(from: nil, to: new).map(\.key)) == ["b", "c", "d", "g"])
     }
 }
