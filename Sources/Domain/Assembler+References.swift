@@ -1,13 +1,15 @@
 extension Assembler {
     /// Step 5, second half: BO and CO fields. An existing target gives its boiId (or catalog
     /// entry id); a missing one is parked and the field stays null until it arrives.
+    /// - Parameter isNew: the instance is created by this record, so none of its fields waits for
+    ///   anything yet: there is no parking to clear (two hash lookups a field saved).
     func resolveReferences(
-        of instance: inout BOIInstance, table: TableMapping, fields: RecordFields, record: RecordMessage,
-        statsKey: StatsKey, in set: inout WorkingSet
+        of instance: inout BOIInstance, isNew: Bool, table: TableMapping, fields: RecordFields,
+        record: RecordMessage, statsKey: StatsKey, in set: inout WorkingSet
     ) {
         let ownKey = BOKey(bo: table.bo, externalId: record.externalId ?? "")
         for (reference, value) in fields.references {
-            set.clearParking(ReferenceField(source: instance.boiId, field: reference.field))
+            if !isNew { set.clearParking(ReferenceField(source: instance.boiId, field: reference.field)) }
             if mapping.isRefused(reference.target) && value != .null {
                 set.warn(
                     RecordError(
@@ -38,7 +40,7 @@ extension Assembler {
             }
         }
         for (catalog, value) in fields.catalogs {
-            set.clearParking(ReferenceField(source: instance.boiId, field: catalog.field))
+            if !isNew { set.clearParking(ReferenceField(source: instance.boiId, field: catalog.field)) }
             guard let code = value.keyText else {
                 instance.document[catalog.field] = .null
                 continue

@@ -87,13 +87,16 @@ public struct Assembler: Sendable {
             var given = fields
             given.references.removeAll { $0.value.isEmptyValue }
             given.catalogs.removeAll { $0.value.isEmptyValue }
-            resolveReferences(of: &target, table: table, fields: given, record: record, statsKey: statsKey, in: &set)
+            resolveReferences(
+                of: &target, isNew: false, table: table, fields: given, record: record, statsKey: statsKey, in: &set)
             commit(target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
             set.count(statsKey) { $0.merged += 1 }
             instance = target
         } else {
             // …then BO and CO references.
-            resolveReferences(of: &instance, table: table, fields: fields, record: record, statsKey: statsKey, in: &set)
+            resolveReferences(
+                of: &instance, isNew: existing == nil, table: table, fields: fields, record: record, statsKey: statsKey,
+                in: &set)
             // 6. Publish a real change, or only touch.
             commit(instance, before: before, isCreate: existing == nil, record: record, in: &set, countUnder: statsKey)
         }

@@ -67,6 +67,31 @@ struct AssemblerReferenceTests {
         }
     }
 
+    /// A record sets its reference fields anew: what its instance waited for before is dropped,
+    /// whether the instance was created earlier in the batch or loaded from the store.
+    @Test func aRecordThatSetsAReferenceAnewDropsWhatItWaitedFor() {
+        let waitingFor = { (set: WorkingSet) in set.parked.values.map(\.target) }
+        var set = WorkingSet()
+        F.run([F.person("P-1", iin: "1", department: "D-9")], into: &set)
+        #expect(waitingFor(set) == [.object(BOKey(bo: "Department", externalId: "D-9"))])
+        F.run([F.person("P-1", iin: "1", department: "D-8")], into: &set)
+        #expect(waitingFor(set) == [.object(BOKey(bo: "Department", externalId: "D-8"))])
+        F.run([F.person("P-1", iin: "1")], into: &set)
+        #expect(set.parked.isEmpty)
+
+        let stored = BOIInstance(boiId: F.id("Person", "P-2"), bo: "Person", externalId: "P-2", document: ["iin": .string("2")])
+        let parked = ParkedReference(
+            source: stored.boiId, field: "department", position: nil,
+            target: .object(BOKey(bo: "Department", externalId: "D-7")), migrationID: MigrationID(rawValue: "m-0"))
+        set = WorkingSet()
+        set.load(
+            boiIDs: [BOKey(bo: "Person", externalId: "P-2"): stored.boiId], instances: [stored], parked: [parked],
+            uniqueKeys: [], catalog: [:])
+        F.run([F.person("P-2", iin: "2")], into: &set)
+        #expect(set.parked.isEmpty)
+        #expect(set.unparkedSlots == [parked.slot])
+    }
+
     @Test func anExternalIdWithWhitespaceAroundTextIsKept() {
         for externalId in [" P-1", "\tP-1\n", "\u{A0}P-1", "P-1\u{3000}", "\u{2003} x \u{2003}"] {
             var set = WorkingSet()
