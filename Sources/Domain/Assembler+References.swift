@@ -72,6 +72,7 @@ extension Assembler {
         _ waiting: [ParkedReference], with value: String, record: RecordMessage, statsKey: StatsKey,
         in set: inout WorkingSet
     ) {
+        guard !waiting.isEmpty else { return }
         var bySource: [BoiID: [ParkedReference]] = [:]
         for reference in waiting { bySource[reference.source, default: []].append(reference) }
         for source in bySource.keys.sorted() {
