@@ -203,7 +203,8 @@ struct BatchProcessor: Sendable {
     ) throws -> [ParkedReference] {
         let targets = assembler.referenceTargets
         let awaited = decoded.compactMap { message -> ParkedReference.Target? in
-            guard case .record(let record, _, _) = message, let key = assembler.key(of: record), targets.contains(key.bo)
+            guard case .record(let record, _, _) = message, let key = assembler.key(of: record),
+                targets.contains(key.bo)
             else { return nil }
             return .object(key)
         }

@@ -174,7 +174,9 @@ public struct Assembler: Sendable {
                 oldIndex += 1
             } else if let newMember, oldMember.map({ newMember.key < $0.key }) ?? true {
                 // New in it.
-                if newMember.value != .null { changes.append(JSONObject.Member(key: newMember.key, value: newMember.value)) }
+                if newMember.value != .null {
+                    changes.append(JSONObject.Member(key: newMember.key, value: newMember.value))
+                }
                 newIndex += 1
             } else if let oldMember, let newMember {
                 if oldMember.value != newMember.value {

@@ -44,7 +44,7 @@ public struct JSONObject: Hashable, Sendable {
     }
 
     /// The members whose value is not null, in one array sized for them all.
-    public func removingNulls() -> JSONObject {
+    func removingNulls() -> JSONObject {
         guard members.contains(where: { $0.value == .null }) else { return self }
         var kept: [Member] = []
         kept.reserveCapacity(members.count)

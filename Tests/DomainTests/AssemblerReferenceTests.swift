@@ -79,7 +79,8 @@ struct AssemblerReferenceTests {
         F.run([F.person("P-1", iin: "1")], into: &set)
         #expect(set.parked.isEmpty)
 
-        let stored = BOIInstance(boiId: F.id("Person", "P-2"), bo: "Person", externalId: "P-2", document: ["iin": .string("2")])
+        let stored = BOIInstance(
+            boiId: F.id("Person", "P-2"), bo: "Person", externalId: "P-2", document: ["iin": .string("2")])
         let parked = ParkedReference(
             source: stored.boiId, field: "department", position: nil,
             target: .object(BOKey(bo: "Department", externalId: "D-7")), migrationID: MigrationID(rawValue: "m-0"))
@@ -127,7 +128,12 @@ struct AssemblerReferenceTests {
         try F.runAsRead(
             [
                 F.person("P-1", iin: "1", name: String(repeating: "x", count: 11)),
-                F.record("in_person", "P-2", ["iin": .string("2"), "first_name": .string("A"), "notes": .object(["n": .string("y" + String(repeating: "é", count: 5))])]),
+                F.record(
+                    "in_person", "P-2",
+                    [
+                        "iin": .string("2"), "first_name": .string("A"),
+                        "notes": .object(["n": .string("y" + String(repeating: "é", count: 5))]),
+                    ]),
                 F.person("P-3", iin: "3", name: String(repeating: "x", count: 10)),
             ],
             into: &set, assembler: assembler)
