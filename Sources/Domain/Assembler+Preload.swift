@@ -77,7 +77,11 @@ extension Assembler {
         var dangling: [ParkedReference] = []
         var byTarget: [ParkedReference.Target: [ParkedReference]] = [:]
         for reference in references { byTarget[reference.target, default: []].append(reference) }
-        for (target, waiting) in byTarget.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+        // In the order of the targets' text, each written once: writing both for every comparison
+        // cost more than filling the references.
+        let ordered = byTarget.map { (text: "\($0.key)", target: $0.key, waiting: $0.value) }
+            .sorted { $0.text < $1.text }
+        for (_, target, waiting) in ordered {
             let value: String?
             switch target {
             case .object(let key): value = set.boiIDs[key]?.rawValue
