@@ -93,9 +93,10 @@ struct BatchProcessor: Sendable {
             outcome.remainder += messages[half...]
             return outcome
         }
-        guard let message = messages.first, case .record(let record, let raw, _) = decoded.first else {
+        guard let message = messages.first, case .record(let decoded) = decoded.first else {
             throw StoreRefusal(message: refusal)
         }
+        let (record, raw) = (decoded.message, decoded.raw)
         logger.error(
             "record refused by the store",
             metadata: [
@@ -136,11 +137,11 @@ struct BatchProcessor: Sendable {
             taken = freshIndices[limit]
         }
         var later = LaterResolutions()
-        if limit == 1, case .record(let record, _, _)? = decoded.first, let key = assembler.key(of: record) {
+        if limit == 1, case .record(let first)? = decoded.first, let key = assembler.key(of: first.message) {
             let awaiting = waiting.filter { $0.target == .object(key) }
             if awaiting.count > maxResolutions {
                 waiting = Array(awaiting.prefix(maxResolutions))
-                later.target = (key, record)
+                later.target = (key, first.message)
             }
         }
         let messages = batch[..<taken]
@@ -162,8 +163,8 @@ struct BatchProcessor: Sendable {
         var changes = StoreChanges()
         for message in decoded {
             switch message {
-            case .record(let record, let raw, let texts):
-                assembler.apply(record, raw: raw, texts: texts, to: &set)
+            case .record(let record):
+                assembler.apply(record.message, raw: record.raw, texts: record.texts, to: &set)
             case .marker(let marker):
                 if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
                     try recheck(marker, set: &set, later: &later, in: transaction)
@@ -203,7 +204,7 @@ struct BatchProcessor: Sendable {
     ) throws -> [ParkedReference] {
         let targets = assembler.referenceTargets
         let awaited = decoded.compactMap { message -> ParkedReference.Target? in
-            guard case .record(let record, _, _) = message, let key = assembler.key(of: record),
+            guard case .record(let record) = message, let key = assembler.key(of: record.message),
                 targets.contains(key.bo)
             else { return nil }
             return .object(key)
@@ -224,7 +225,7 @@ struct BatchProcessor: Sendable {
         }
         var total = 0
         for (index, message) in decoded.enumerated() {
-            guard case .record(let record, _, _) = message, let key = assembler.key(of: record) else { continue }
+            guard case .record(let record) = message, let key = assembler.key(of: record.message) else { continue }
             total += counts[key] ?? 0
             if total > maxResolutions { return max(index, 1) }
         }
@@ -240,7 +241,7 @@ struct BatchProcessor: Sendable {
         _ messages: [DecodedMessage], waiting unlocked: [ParkedReference], in transaction: any BOIStoreTransaction
     ) throws -> WorkingSet {
         let records = messages.compactMap { message -> RecordMessage? in
-            if case .record(let record, _, _) = message { return record }
+            if case .record(let record) = message { return record.message }
             return nil
         }
         guard !records.isEmpty else { return WorkingSet() }

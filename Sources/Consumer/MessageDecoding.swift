@@ -3,11 +3,8 @@ import Foundation
 import Kafka
 
 /// A message of `IN_MIGRATION`, decoded, or refused with the reason.
-///
-/// A record is boxed (`indirect`): a batch's messages are copied from array to array on their
-/// way to the assembler, and unboxed each copy retained and released all eight of its fields.
 enum DecodedMessage: Sendable {
-    indirect case record(RecordMessage, raw: [UInt8], texts: JSONTextSummary)
+    case record(DecodedRecord)
     case marker(RefCheckMarker)
     case malformed(Rejection)
 
@@ -27,7 +24,7 @@ enum DecodedMessage: Sendable {
                     var rowColumns = JSONParser.objectCapacity
                     let decoded = part.map { message in
                         let decoded = decode(message, rowColumns: rowColumns)
-                        if case .record(let record, _, _) = decoded { rowColumns = record.row.count }
+                        if case .record(let record) = decoded { rowColumns = record.message.row.count }
                         return decoded
                     }
                     return (chunk, decoded)
@@ -55,7 +52,7 @@ enum DecodedMessage: Sendable {
         }
         do {
             switch try InMigrationMessage(members: members) {
-            case .record(let record): return .record(record, raw: message.value, texts: texts)
+            case .record(let record): return .record(DecodedRecord(record, raw: message.value, texts: texts))
             case .refCheck(let marker): return .marker(marker)
             }
         } catch {
@@ -80,5 +77,24 @@ enum DecodedMessage: Sendable {
                     field: field, reason: "malformed message at \(message.topic)[\(message.partition)]@\(message.offset): \(reason)",
                     raw: RecordError.excerpt(message.value)),
                 raw: message.value))
+    }
+}
+
+/// A record as read from its message, with the message's bytes (for a rejection's excerpt and
+/// the dead letter) and what its strings were like (``JSONTextSummary``).
+///
+/// A class, not a struct: a batch's records pass through several steps (the keys to read, the
+/// references waiting, the assembler), and each step that took a record out of a struct copied
+/// all of its fields, retaining and releasing each one; a class is taken out with one retain.
+/// Every property is a constant of a `Sendable` type, so the class is `Sendable` as it stands.
+final class DecodedRecord: Sendable {
+    let message: RecordMessage
+    let raw: [UInt8]
+    let texts: JSONTextSummary
+
+    init(_ message: RecordMessage, raw: [UInt8], texts: JSONTextSummary) {
+        self.message = message
+        self.raw = raw
+        self.texts = texts
     }
 }

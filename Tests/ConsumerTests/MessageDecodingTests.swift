@@ -26,11 +26,12 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","row":{"iin":"1","n":2},"children":{"phones":[{"number":"+7"}]}}
             """#
-        guard case .record(let record, let raw, _) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let decoded) = DecodedMessage.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }
-        #expect(raw == Array(text.utf8))
+        let record = decoded.message
+        #expect(decoded.raw == Array(text.utf8))
         #expect(record.migrationId == MigrationID(rawValue: "m-1"))
         #expect(record.bo == "Person")
         #expect(record.externalId == "P-1")
@@ -58,11 +59,11 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","externalId":"P-2","row":{}}
             """#
-        guard case .record(let record, _, _) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let decoded) = DecodedMessage.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }
-        #expect(record.externalId == "P-2")
+        #expect(decoded.message.externalId == "P-2")
     }
 
     @Test func notJSONOrNotAnObjectIsRefusedWithTheReason() throws {
