@@ -54,23 +54,41 @@ struct JSONByteWriter: ~Copyable {
 
     /// Text's UTF-8 as it is (a number's digits).
     mutating func appendUTF8(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        withUTF8(of: text) { writer, utf8 in writer.append(utf8) }
     }
 
     /// A JSON string literal of `text`: quotes around it, and escaped what JSON requires.
     mutating func appendString(_ text: String) {
-        var text = text
-        text.withUTF8 { appendString(utf8: $0) }
+        withUTF8(of: text) { writer, utf8 in writer.appendString(utf8: utf8) }
     }
 
-    /// A JSON string literal of UTF-8 text; see ``appendString(_:)``. Most text needs no escape:
-    /// it is scanned eight bytes at a time and copied in runs.
+    /// Lends the UTF-8 of `text`. A native string lends its own storage as it is; `withUTF8`
+    /// needs a `var`, and the copy into it retained and released the text every time.
+    private mutating func withUTF8(of text: String, _ body: (inout Self, UnsafeBufferPointer<UInt8>) -> Void) {
+        let lent: Void? = text.utf8.withContiguousStorageIfAvailable { body(&self, $0) }
+        if lent == nil {
+            var text = text
+            text.withUTF8 { body(&self, $0) }
+        }
+    }
+
+    /// A JSON string literal of UTF-8 text; see ``appendString(_:)``.
     mutating func appendString(utf8: UnsafeBufferPointer<UInt8>) {
-        // At most six bytes for each (`\u001f`), and the quotes: reserved once.
-        reserve(utf8.count * 6 + 2)
-        base[count] = UInt8(ascii: "\"")
-        count += 1
+        append(UInt8(ascii: "\""))
+        appendEscaped(utf8: utf8)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string literal of `text`, for a string written in parts.
+    mutating func appendEscaped(_ text: String) {
+        withUTF8(of: text) { writer, utf8 in writer.appendEscaped(utf8: utf8) }
+    }
+
+    /// The inside of a JSON string literal of UTF-8 text. Most text needs no escape: it is
+    /// scanned eight bytes at a time and copied in runs.
+    private mutating func appendEscaped(utf8: UnsafeBufferPointer<UInt8>) {
+        // At most six bytes for each (`\u001f`): reserved once.
+        reserve(utf8.count * 6)
         if let source = utf8.baseAddress {
             var start = 0
             var index = 0
@@ -94,8 +112,6 @@ struct JSONByteWriter: ~Copyable {
             }
             copy(utf8, from: start, to: utf8.count)
         }
-        base[count] = UInt8(ascii: "\"")
-        count += 1
     }
 
     /// Copies a run of bytes that need no escape; the room is reserved.
@@ -135,23 +151,29 @@ struct JSONByteWriter: ~Copyable {
         case .string(let text): appendString(text)
         case .array(let elements):
             append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { append(UInt8(ascii: ",")) }
-                appendValue(element)
+            // Elements are read where they lie: iterating the array copied each one out, which
+            // retained and released everything it holds.
+            elements.withUnsafeBufferPointer { elements in
+                for index in elements.indices {
+                    if index > 0 { append(UInt8(ascii: ",")) }
+                    appendValue(elements[index])
+                }
             }
             append(UInt8(ascii: "]"))
         case .object(let fields): appendObject(fields)
         }
     }
 
-    /// An object, its members in key order.
+    /// An object, its members in key order, read where they lie (as an array's elements above).
     mutating func appendObject(_ fields: JSONObject) {
         append(UInt8(ascii: "{"))
-        for (index, (key, value)) in fields.enumerated() {
-            if index > 0 { append(UInt8(ascii: ",")) }
-            appendString(key)
-            append(UInt8(ascii: ":"))
-            appendValue(value)
+        fields.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                appendString(members[index].key)
+                append(UInt8(ascii: ":"))
+                appendValue(members[index].value)
+            }
         }
         append(UInt8(ascii: "}"))
     }

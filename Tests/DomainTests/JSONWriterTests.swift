@@ -71,17 +71,36 @@ struct JSONWriterTests {
         #expect(text.hasSuffix(#"{"n":299,"s":"row \"299\""}],"false":false,"null":null,"number":-12.5e3,"object":{"inner":"a\nb"},"true":true}"#))
     }
 
+    /// The event id is written from the instance's id and version; an id that needs escapes (no
+    /// derived id does, a stored one might) is escaped in it too.
     @Test(arguments: [Int64.min, -1, 0, 7, 10, 999, 1_000_000_007, .max])
     func eventsAreWhatJSONEncoderWritesWhateverTheVersion(_ version: Int64) throws {
         let instance = BOIInstance(
-            boiId: BoiID(rawValue: "boi-1"), bo: "Person", externalId: "P-\"1\"\u{1}", document: [:], actual: false,
-            version: version)
+            boiId: BoiID(rawValue: "boi-\"1\"\\"), bo: "Person", externalId: "P-\"1\"\u{1}", document: [:],
+            actual: false, version: version)
         let event = BOIEvent(
             instance: instance, isCreate: true, changes: ["name": .string("N\\")],
             migrationId: MigrationID(rawValue: "mig-1"), operDate: OperDate(rawValue: "2026-11-20")!)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         #expect(String(decoding: event.json, as: UTF8.self) == String(decoding: try encoder.encode(event), as: UTF8.self))
+        let read = try JSONParser.parse(event.json)
+        #expect(read["eventId"] == .string("boi-\"1\"\\:\(version)"))
+        #expect(try JSONDecoder().decode(BOIEvent.self, from: Data(event.json)) == event)
+    }
+
+    /// An event id is its instance's id and version: an event read back that says otherwise is
+    /// refused rather than given a new id.
+    @Test func anEventWhoseIdIsNotItsInstanceAndVersionIsRefused() throws {
+        let instance = BOIInstance(
+            boiId: BoiID(rawValue: "boi-1"), bo: "Person", externalId: "P-1", document: [:], actual: true, version: 2)
+        let event = BOIEvent(
+            instance: instance, isCreate: false, changes: [:], migrationId: MigrationID(rawValue: "mig-1"),
+            operDate: OperDate(rawValue: "2026-11-20")!)
+        let text = String(decoding: event.json, as: UTF8.self)
+        #expect(text.contains(#""eventId":"boi-1:2""#))
+        let forged = Data(text.replacingOccurrences(of: #""eventId":"boi-1:2""#, with: #""eventId":"boi-1:3""#).utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(BOIEvent.self, from: forged) }
     }
 }
 
