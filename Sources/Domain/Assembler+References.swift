@@ -4,7 +4,7 @@ extension Assembler {
     /// - Parameter isNew: the instance is created by this record, so none of its fields waits for
     ///   anything yet: there is no parking to clear (two hash lookups a field saved).
     func resolveReferences(
-        of instance: inout BOIInstance, isNew: Bool, table: TableMapping, fields: RecordFields,
+        of instance: inout BOIInstance, isNew: Bool, table: MappedTable, fields: RecordFields,
         record: RecordMessage, statsKey: StatsKey, in set: inout WorkingSet
     ) {
         let ownKey = BOKey(bo: table.bo, externalId: record.externalId ?? "")
@@ -90,7 +90,7 @@ extension Assembler {
                 set.unpark(reference.slot)
                 set.count(statsKey) { $0.refsResolved += 1 }
             }
-            commit(instance, before: before, isCreate: false, record: record, in: &set, countUnder: nil)
+            commit(consume instance, before: before, isCreate: false, record: record, in: &set, countUnder: nil)
         }
     }
 }

@@ -38,8 +38,8 @@ extension Assembler {
     ///   is over ``Limits/valueBytes``, they are not walked again.
     func validate(
         _ record: RecordMessage, raw: [UInt8], texts: JSONTextSummary
-    ) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
-        func refuse(_ field: String?, _ reason: String) -> Result<(TableMapping, BOKey, RecordFields), Rejection> {
+    ) -> Result<(MappedTable, BOKey, RecordFields), Rejection> {
+        func refuse(_ field: String?, _ reason: String) -> Result<(MappedTable, BOKey, RecordFields), Rejection> {
             .failure(
                 Rejection(
                     error: RecordError(

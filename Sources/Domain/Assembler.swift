@@ -9,7 +9,7 @@
 /// mapping (8); and fill every parked reference that waited for this record (9).
 public struct Assembler: Sendable {
     public let mapping: MigrationMapping
-    let tables: [String: TableMapping]
+    let tables: [String: MappedTable]
     public let uniqueKeys: [UniqueKeyMapping]
     public var limits = Limits()
 
@@ -27,7 +27,7 @@ public struct Assembler: Sendable {
 
     public init(mapping: MigrationMapping) {
         self.mapping = mapping
-        self.tables = Dictionary(mapping.tables.map { ($0.table, $0) }) { first, _ in first }
+        self.tables = Dictionary(mapping.tables.map { ($0.table, MappedTable($0)) }) { first, _ in first }
         self.uniqueKeys = mapping.tables.flatMap { table in
             table.uniqueKeys.map { UniqueKeyMapping(bo: table.bo, fields: $0) }
         }
@@ -43,7 +43,7 @@ public struct Assembler: Sendable {
     ) {
         let statsKey = StatsKey(migrationID: record.migrationId, table: record.table)
         set.count(statsKey) { $0.records += 1 }
-        let table: TableMapping
+        let table: MappedTable
         let key: BOKey
         let fields: RecordFields
         switch validate(record, raw: raw, texts: texts) {
@@ -77,6 +77,8 @@ public struct Assembler: Sendable {
         } else {
             for (field, value) in fields.plain { instance.document[field] = value }
         }
+        // The instance the record ends up in.
+        let id: BoiID
         // 7. …but a unique key another instance holds means this record is that instance:
         // merge the record's values into it and carry on with it.
         if let owner = uniqueKeyOwner(of: instance, in: set), var target = set.instances[owner] {
@@ -89,21 +91,22 @@ public struct Assembler: Sendable {
             given.catalogs.removeAll { $0.value.isEmptyValue }
             resolveReferences(
                 of: &target, isNew: false, table: table, fields: given, record: record, statsKey: statsKey, in: &set)
-            commit(target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
+            commit(consume target, before: targetBefore, isCreate: false, record: record, in: &set, countUnder: nil)
             set.count(statsKey) { $0.merged += 1 }
-            instance = target
+            id = owner
         } else {
             // …then BO and CO references.
             resolveReferences(
                 of: &instance, isNew: existing == nil, table: table, fields: fields, record: record, statsKey: statsKey,
                 in: &set)
+            id = instance.boiId
             // 6. Publish a real change, or only touch.
             commit(instance, before: before, isCreate: existing == nil, record: record, in: &set, countUnder: statsKey)
         }
         // 8. Remember externalId → instance.
-        set.map(key, to: instance.boiId)
+        set.map(key, to: id)
         // 9. Fill what waited for this record.
-        resolveWaiting(for: key, with: instance.boiId, record: record, statsKey: statsKey, in: &set)
+        resolveWaiting(for: key, with: id, record: record, statsKey: statsKey, in: &set)
     }
 
     /// Step 4: the instance becomes not actual; nothing else of the record is applied.
@@ -128,13 +131,13 @@ public struct Assembler: Sendable {
         }
     }
 
-    /// Step 6: publish when something changed, else touch.
+    /// Step 6: publish when something changed, else touch. The instance is handed over: the set
+    /// keeps it without another copy of its members.
     @discardableResult
     func commit(
-        _ instance: BOIInstance, before: BOIInstance, isCreate: Bool, record: RecordMessage, in set: inout WorkingSet,
-        countUnder statsKey: StatsKey?
+        _ instance: consuming BOIInstance, before: BOIInstance, isCreate: Bool, record: RecordMessage,
+        in set: inout WorkingSet, countUnder statsKey: StatsKey?
     ) -> Bool {
-        var instance = instance
         let changes = Self.changes(from: isCreate ? nil : before.document, to: instance.document)
         guard isCreate || !changes.isEmpty || instance.actual != before.actual else {
             set.touch(instance.boiId)
@@ -142,13 +145,14 @@ public struct Assembler: Sendable {
             return false
         }
         instance.version = before.version + 1
-        set.unindexUniqueValues(of: before, keys: uniqueKeys)
-        set.store(instance, created: isCreate)
+        // A new instance held no unique values before.
+        if !isCreate { set.unindexUniqueValues(of: before, keys: uniqueKeys) }
         set.indexUniqueValues(of: instance, keys: uniqueKeys)
         set.publish(
             BOIEvent(
                 instance: instance, isCreate: isCreate, changes: changes, migrationId: record.migrationId,
                 operDate: record.operDate))
+        set.store(instance, created: isCreate)
         if let statsKey {
             set.count(statsKey) {
                 if isCreate { $0.created += 1 } else { $0.updated += 1 }

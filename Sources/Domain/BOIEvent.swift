@@ -15,7 +15,7 @@ public struct BOIEvent: Hashable, Sendable {
     public var version: Int64
 
     public init(
-        instance: BOIInstance, isCreate: Bool, changes: JSONObject, migrationId: MigrationID,
+        instance: borrowing BOIInstance, isCreate: Bool, changes: JSONObject, migrationId: MigrationID,
         operDate: OperDate
     ) {
         self.boiId = instance.boiId

@@ -124,11 +124,12 @@ public struct WorkingSet: Sendable {
 
     // MARK: Changing
 
-    mutating func store(_ instance: BOIInstance, created isNew: Bool = false) {
-        instances[instance.boiId] = instance
-        if changed.insert(instance.boiId).inserted { changedOrder.append(instance.boiId) }
-        if isNew { created.insert(instance.boiId) }
-        if !touched.isEmpty { touched.remove(instance.boiId) }
+    mutating func store(_ instance: consuming BOIInstance, created isNew: Bool = false) {
+        let id = instance.boiId
+        if changed.insert(id).inserted { changedOrder.append(id) }
+        if isNew { created.insert(id) }
+        if !touched.isEmpty { touched.remove(id) }
+        instances[id] = instance
     }
 
     mutating func touch(_ id: BoiID) {
