@@ -137,7 +137,7 @@ struct BatchProcessor: Sendable {
             taken = freshIndices[limit]
         }
         var later = LaterResolutions()
-        if limit == 1, case .record(let first)? = decoded.first, let key = assembler.key(of: first.message) {
+        if limit == 1, case .record(let first)? = decoded.first, let key = first.key(in: assembler) {
             let awaiting = waiting.filter { $0.target == .object(key) }
             if awaiting.count > maxResolutions {
                 waiting = Array(awaiting.prefix(maxResolutions))
@@ -164,7 +164,7 @@ struct BatchProcessor: Sendable {
         for message in decoded {
             switch message {
             case .record(let record):
-                assembler.apply(record.message, raw: record.raw, texts: record.texts, to: &set)
+                record.apply(with: assembler, to: &set)
             case .marker(let marker):
                 if try transaction.recordMarker(marker.migrationId, partition: marker.partition, partitions: marker.partitions) {
                     try recheck(marker, set: &set, later: &later, in: transaction)
@@ -204,7 +204,7 @@ struct BatchProcessor: Sendable {
     ) throws -> [ParkedReference] {
         let targets = assembler.referenceTargets
         let awaited = decoded.compactMap { message -> ParkedReference.Target? in
-            guard case .record(let record) = message, let key = assembler.key(of: record.message),
+            guard case .record(let record) = message, let key = record.key(in: assembler),
                 targets.contains(key.bo)
             else { return nil }
             return .object(key)
@@ -225,7 +225,7 @@ struct BatchProcessor: Sendable {
         }
         var total = 0
         for (index, message) in decoded.enumerated() {
-            guard case .record(let record) = message, let key = assembler.key(of: record.message) else { continue }
+            guard case .record(let record) = message, let key = record.key(in: assembler) else { continue }
             total += counts[key] ?? 0
             if total > maxResolutions { return max(index, 1) }
         }
@@ -240,14 +240,17 @@ struct BatchProcessor: Sendable {
     private func load(
         _ messages: [DecodedMessage], waiting unlocked: [ParkedReference], in transaction: any BOIStoreTransaction
     ) throws -> WorkingSet {
-        let records = messages.compactMap { message -> RecordMessage? in
-            if case .record(let record) = message { return record.message }
-            return nil
+        var collector = PreloadCollector(assembler, capacity: messages.count)
+        var records = 0
+        for message in messages {
+            guard case .record(let record) = message else { continue }
+            record.add(to: &collector)
+            records += 1
         }
-        guard !records.isEmpty else { return WorkingSet() }
-        let preload = assembler.preload(for: records)
+        guard records > 0 else { return WorkingSet() }
+        let preload = collector.preload
         let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: Set(preload.recordKeys))
-        var set = WorkingSet(capacity: records.count, loadedKeys: boiIDs.count)
+        var set = WorkingSet(capacity: records, loadedKeys: boiIDs.count)
         // Waits for one of this transaction's records (its keys are sorted: a binary search).
         func isAwaited(_ reference: ParkedReference) -> Bool {
             guard case .object(let key) = reference.target else { return false }

@@ -11,54 +11,12 @@ public struct Preload: Sendable, Hashable {
 
     public init() {}
 
-    /// Everything looked up by externalId, each key once, in order. ``Assembler/preload(for:)``
+    /// Everything looked up by externalId, each key once, in order. ``PreloadCollector``
     /// leaves both lists sorted, and the standard sort merges two sorted runs in one pass.
     public var allKeys: [BOKey] { (recordKeys + targetKeys).sortedUnique() }
 }
 
 extension Assembler {
-    /// The keys, unique values and catalog codes of a batch, collected before it is applied.
-    public func preload(for records: [RecordMessage]) -> Preload {
-        // Arrays, sorted once at the end: the keys are compared anyway, and hashing them too
-        // on the way in cost more than the duplicates it kept out.
-        var recordKeys: [BOKey] = []
-        var targetKeys: [BOKey] = []
-        recordKeys.reserveCapacity(records.count)
-        var unique: [UniqueKeyMapping: Set<[String]>] = [:]
-        var catalogKeys = Set<CatalogEntryKey>()
-        for record in records {
-            guard let table = tables[record.table], let externalId = record.externalId else { continue }
-            recordKeys.append(BOKey(bo: table.bo, externalId: externalId))
-            for reference in table.references {
-                switch record.row[reference.column] ?? .null {
-                case .array(let elements):
-                    for element in elements {
-                        if let id = element.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
-                    }
-                case let value:
-                    if let id = value.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
-                }
-            }
-            for catalog in table.catalogs {
-                if let code = (record.row[catalog.column] ?? .null).keyText {
-                    catalogKeys.insert(CatalogEntryKey(catalog: catalog.catalog, code: code))
-                }
-            }
-            for fields in table.uniqueKeys {
-                let values = fields.compactMap { (record.row[$0] ?? .null).keyText }
-                if values.count == fields.count {
-                    unique[UniqueKeyMapping(bo: table.bo, fields: fields), default: []].insert(values)
-                }
-            }
-        }
-        var preload = Preload()
-        preload.recordKeys = recordKeys.sortedUnique()
-        preload.targetKeys = targetKeys.sortedUnique().filter { !preload.recordKeys.sortedContains($0) }
-        preload.uniqueValues = unique.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
-        preload.catalogKeys = catalogKeys.sorted { ($0.catalog, $0.code) < ($1.catalog, $1.code) }
-        return preload
-    }
-
     /// The record a migration's reference check (the seed's `KafkaInMigrationRefChecker`) stands
     /// for: what it resolves are changes of the migration, counted under ``referenceCheckTable``.
     public static func referenceCheckRecord(of marker: RefCheckMarker) -> RecordMessage {
@@ -111,4 +69,58 @@ extension Assembler {
 
     /// The pseudo-table under which the reference check counts what it resolves.
     public static let referenceCheckTable = "(reference check)"
+}
+
+/// Collects the keys, unique values and catalog codes of a batch, one record at a time, before
+/// the batch is applied. One at a time: the consumer holds its records where gathering them into
+/// an array would copy each.
+public struct PreloadCollector {
+    private let assembler: Assembler
+    // Arrays, sorted once at the end: the keys are compared anyway, and hashing them too on the
+    // way in cost more than the duplicates it kept out.
+    private var recordKeys: [BOKey] = []
+    private var targetKeys: [BOKey] = []
+    private var unique: [UniqueKeyMapping: Set<[String]>] = [:]
+    private var catalogKeys = Set<CatalogEntryKey>()
+
+    public init(_ assembler: Assembler, capacity: Int) {
+        self.assembler = assembler
+        recordKeys.reserveCapacity(capacity)
+    }
+
+    public mutating func add(_ record: RecordMessage) {
+        guard let table = assembler.tables[record.table], let externalId = record.externalId else { return }
+        recordKeys.append(BOKey(bo: table.bo, externalId: externalId))
+        for reference in table.references {
+            switch record.row[reference.column] ?? .null {
+            case .array(let elements):
+                for element in elements {
+                    if let id = element.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
+                }
+            case let value:
+                if let id = value.keyText { targetKeys.append(BOKey(bo: reference.target, externalId: id)) }
+            }
+        }
+        for catalog in table.catalogs {
+            if let code = (record.row[catalog.column] ?? .null).keyText {
+                catalogKeys.insert(CatalogEntryKey(catalog: catalog.catalog, code: code))
+            }
+        }
+        for fields in table.uniqueKeys {
+            let values = fields.compactMap { (record.row[$0] ?? .null).keyText }
+            if values.count == fields.count {
+                unique[UniqueKeyMapping(bo: table.bo, fields: fields), default: []].insert(values)
+            }
+        }
+    }
+
+    /// What the records added so far need.
+    public var preload: Preload {
+        var preload = Preload()
+        preload.recordKeys = recordKeys.sortedUnique()
+        preload.targetKeys = targetKeys.sortedUnique().filter { !preload.recordKeys.sortedContains($0) }
+        preload.uniqueValues = unique.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+        preload.catalogKeys = catalogKeys.sorted { ($0.catalog, $0.code) < ($1.catalog, $1.code) }
+        return preload
+    }
 }

@@ -4,7 +4,7 @@
 extension Array where Element: Comparable {
     /// The elements once each, in ascending order.
     ///
-    /// A batch's keys usually arrive that way already (``Assembler/preload(for:)`` sorts them):
+    /// A batch's keys usually arrive that way already (``PreloadCollector`` sorts them):
     /// checking costs one comparison per key, where a set and a sort hashed and compared every
     /// key of every batch once more. Otherwise they are sorted, and equal neighbours dropped.
     @inlinable

@@ -37,7 +37,9 @@ struct SortedKeysTests {
             AssemblerFixture.person("p1", iin: "1", department: "d2"),
             AssemblerFixture.department("d0", code: "D0"),
         ]
-        let preload = Assembler(mapping: AssemblerFixture.mapping).preload(for: records)
+        var collector = PreloadCollector(Assembler(mapping: AssemblerFixture.mapping), capacity: records.count)
+        for record in records { collector.add(record) }
+        let preload = collector.preload
         let person = { BOKey(bo: "Person", externalId: $0) }
         let department = { BOKey(bo: "Department", externalId: $0) }
         #expect(preload.recordKeys == [department("d0"), department("d1"), person("p1"), person("p2")])
