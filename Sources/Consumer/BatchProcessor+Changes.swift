@@ -19,6 +19,7 @@ extension BatchProcessor {
             .sorted { ($0.source, $0.field) < ($1.source, $1.field) }
         changes.unparked = Array(set.unparkedSlots)
         changes.parked = set.parkedSlots.compactMap { set.parked[$0] }
+        changes.outbox.reserveCapacity(set.events.count + set.rejections.count)
         for event in set.events {
             changes.outbox.append(
                 OutboxMessage(

@@ -182,9 +182,13 @@ struct BatchProcessor: Sendable {
                     "topic": "\(gap.topic)", "partition": "\(gap.partition)", "from": "\(gap.from)", "to": "\(gap.to)",
                 ])
         }
-        var outbox = changes.outbox
-        if let id = try transaction.apply(changes) {
-            for index in outbox.indices { outbox[index].id = id }
+        let outboxID = try transaction.apply(changes)
+        // Taken out, not copied: setting the ids on a copy that shared its storage with the
+        // changes would copy every message first.
+        var outbox = [OutboxMessage]()
+        swap(&outbox, &changes.outbox)
+        if let outboxID {
+            for index in outbox.indices { outbox[index].id = outboxID }
         }
         var stats = changes.stats
         try resolve(later, stats: &stats, in: transaction)

@@ -82,30 +82,31 @@ extension PostgresStoreTransaction {
         // Of an id given twice, the last given replaces the other. Found by hashing, not by
         // sorting: the consumer gives each id once (a repeat is searched for, rarely), and sorting
         // 36-character ids was a sixth of writing the batch. No order is needed: the instances to
-        // update were locked when read.
-        var latest: [BOIInstance] = []
+        // update were locked when read. Positions, not instances, are sorted out: each copy of an
+        // instance retained and released all of its members.
+        var latest: [Int] = []
         latest.reserveCapacity(instances.count)
         var seen = Set<BoiID>(minimumCapacity: instances.count)
-        for instance in instances {
-            if seen.insert(instance.boiId).inserted {
-                latest.append(instance)
-            } else if let earlier = latest.firstIndex(where: { $0.boiId == instance.boiId }) {
-                latest[earlier] = instance
+        for index in instances.indices {
+            if seen.insert(instances[index].boiId).inserted {
+                latest.append(index)
+            } else if let earlier = latest.firstIndex(where: { instances[$0].boiId == instances[index].boiId }) {
+                latest[earlier] = index
             }
         }
-        var new: [BOIInstance] = []
-        var changed: [BOIInstance] = []
-        for instance in latest {
-            if created.contains(instance.boiId) { new.append(instance) } else { changed.append(instance) }
+        var new: [Int] = []
+        var changed: [Int] = []
+        for index in latest {
+            if created.contains(instances[index].boiId) { new.append(index) } else { changed.append(index) }
         }
         if !new.isEmpty {
             try copy(
                 "COPY \(tables.instance) (boi_id, bo, external_id, document, actual, version) FROM STDIN (FORMAT binary)",
-                rows: new.lazy.map { instance in
+                rows: new.lazy.map { index in
                     [
-                        .text(instance.boiId.rawValue), .text(instance.bo.rawValue), .text(instance.externalId),
-                        .jsonb(DocumentJSON.encode(instance.document)), .bool(instance.actual),
-                        .int64(instance.version),
+                        .text(instances[index].boiId.rawValue), .text(instances[index].bo.rawValue),
+                        .text(instances[index].externalId), .jsonb(DocumentJSON.encode(instances[index].document)),
+                        .bool(instances[index].actual), .int64(instances[index].version),
                     ]
                 })
         }
@@ -119,7 +120,7 @@ extension PostgresStoreTransaction {
                     AS u (boi_id, bo, external_id, document, actual, version)
                 WHERE i.boi_id = u.boi_id AND i.boi_id = ANY($1::text[])
                 """,
-                parameters: columns(of: changed))
+                parameters: columns(of: changed.map { instances[$0] }))
             guard updated.affectedRows == changed.count else {
                 throw PostgresStoreError(
                     code: .invalidArgument,
