@@ -1,8 +1,8 @@
 /// A record's values, sorted by what the mapping says they are.
 struct RecordFields {
     /// Plain fields and child rows, by field name: the row's columns in name order, then the
-    /// child fields.
-    var plain: [(field: String, value: JSONValue)] = []
+    /// child fields. As an object's members: a document is made of them without another array.
+    var plain: [JSONObject.Member] = []
     var references: [(mapping: ReferenceMapping, value: JSONValue)] = []
     var catalogs: [(mapping: CatalogMapping, value: JSONValue)] = []
     var removed = false
@@ -14,7 +14,7 @@ struct RecordFields {
     }
 
     func value(of field: String) -> JSONValue? {
-        if let plain = plain.first(where: { $0.field == field }) { return plain.value }
+        if let plain = plain.first(where: { $0.key == field }) { return plain.value }
         if let reference = references.first(where: { $0.mapping.field == field }) { return reference.value }
         return catalogs.first { $0.mapping.field == field }?.value
     }
@@ -88,7 +88,7 @@ extension Assembler {
                 }
                 continue
             }
-            fields.plain.append((column, value))
+            fields.plain.append(JSONObject.Member(key: column, value: value))
         }
         for child in table.children {
             var rows = record.children?[child.field] ?? []
@@ -103,7 +103,7 @@ extension Assembler {
             }
             // In an order of their own: the same rows read in another order are the same document.
             if rows.count > 1 { rows.sort(by: JSONValue.canonicallyPrecedes) }
-            fields.plain.append((child.field, .array(rows)))
+            fields.plain.append(JSONObject.Member(key: child.field, value: .array(rows)))
         }
         for reference in table.references {
             let value = record.row[reference.column] ?? .null

@@ -73,9 +73,9 @@ public struct Assembler: Sendable {
         instance.actual = true
         if existing == nil {
             // All at once: one sort instead of an insert per field.
-            instance.document = JSONObject(fields.plain.lazy.map { ($0.field, $0.value) })
+            instance.document = JSONObject(unsorted: fields.plain)
         } else {
-            for (field, value) in fields.plain { instance.document[field] = value }
+            for member in fields.plain { instance.document[member.key] = member.value }
         }
         // The instance the record ends up in.
         let id: BoiID
@@ -84,7 +84,7 @@ public struct Assembler: Sendable {
         if let owner = uniqueKeyOwner(of: instance, in: set), var target = set.instances[owner] {
             let targetBefore = target
             target.actual = true
-            for (field, value) in fields.plain where !value.isEmptyValue { target.document[field] = value }
+            for member in fields.plain where !member.value.isEmptyValue { target.document[member.key] = member.value }
             // References too: one the record leaves empty keeps the owner's, resolved or parked.
             var given = fields
             given.references.removeAll { $0.value.isEmptyValue }
