@@ -85,33 +85,65 @@ struct JSONByteWriter: ~Copyable {
     }
 
     /// The inside of a JSON string literal of UTF-8 text. Most text needs no escape: it is
-    /// scanned eight bytes at a time and copied in runs.
+    /// scanned eight bytes at a time and copied whole, or, if it holds a byte to escape, in runs.
     private mutating func appendEscaped(utf8: UnsafeBufferPointer<UInt8>) {
-        // At most six bytes for each (`\u001f`): reserved once.
-        reserve(utf8.count * 6)
-        if let source = utf8.baseAddress {
-            var start = 0
-            var index = 0
-            while index < utf8.count {
-                if utf8.count - index >= 8,
-                    !JSONText.anyNeedsEscape(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
-                {
-                    index += 8
-                    continue
-                }
-                // A word that holds a byte to escape, or the last few bytes: byte by byte.
-                let end = min(index + 8, utf8.count)
-                while index < end {
-                    if JSONText.needsEscape(source[index]) {
-                        copy(utf8, from: start, to: index)
-                        count += JSONText.writeEscaped(source[index], to: base + count)
-                        start = index + 1
-                    }
-                    index += 1
-                }
+        // At most six bytes for each (`\u001f`): reserved once, and eight more for a short text
+        // stored as a whole word.
+        reserve(utf8.count * 6 + 8)
+        guard let source = utf8.baseAddress else { return }
+        if utf8.count < 8 {
+            // Gathered into one word, checked at once and stored whole; the bytes stored past
+            // the text are written over by what comes next.
+            var word: UInt64 = 0
+            for index in 0..<utf8.count { word |= UInt64(source[index]) << (8 * UInt64(index)) }
+            // Checked with spaces, which need no escape, in the bytes after the text.
+            let spaces = (0x2020_2020_2020_2020 as UInt64) << (8 * UInt64(utf8.count))
+            if !JSONText.anyNeedsEscape(word | spaces) {
+                UnsafeMutableRawPointer(base + count).storeBytes(of: word.littleEndian, as: UInt64.self)
+                count += utf8.count
+                return
             }
-            copy(utf8, from: start, to: utf8.count)
+        } else if !Self.anyNeedsEscape(atLeastEight: source, count: utf8.count) {
+            (base + count).update(from: source, count: utf8.count)
+            count += utf8.count
+            return
         }
+        var start = 0
+        var index = 0
+        while index < utf8.count {
+            if utf8.count - index >= 8,
+                !JSONText.anyNeedsEscape(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+            {
+                index += 8
+                continue
+            }
+            // A word that holds a byte to escape, or the last few bytes: byte by byte.
+            let end = min(index + 8, utf8.count)
+            while index < end {
+                if JSONText.needsEscape(source[index]) {
+                    copy(utf8, from: start, to: index)
+                    count += JSONText.writeEscaped(source[index], to: base + count)
+                    start = index + 1
+                }
+                index += 1
+            }
+        }
+        copy(utf8, from: start, to: utf8.count)
+    }
+
+    /// Whether any of `count` (at least eight) bytes needs an escape, a word at a time. The last
+    /// word ends where the text ends, overlapping the one before it: the few bytes after the last
+    /// whole word were checked one at a time, and those loops were most of writing a short string.
+    private static func anyNeedsEscape(atLeastEight source: UnsafePointer<UInt8>, count: Int) -> Bool {
+        func word(at offset: Int) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self))
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if JSONText.anyNeedsEscape(word(at: offset)) { return true }
+            offset += 8
+        }
+        return JSONText.anyNeedsEscape(word(at: count - 8))
     }
 
     /// Copies a run of bytes that need no escape; the room is reserved.
