@@ -9,7 +9,7 @@
 /// mapping (8); and fill every parked reference that waited for this record (9).
 public struct Assembler: Sendable {
     public let mapping: MigrationMapping
-    let tables: [String: MappedTable]
+    let tables: MappedTables
     public let uniqueKeys: [UniqueKeyMapping]
     public var limits = Limits()
 
@@ -27,7 +27,7 @@ public struct Assembler: Sendable {
 
     public init(mapping: MigrationMapping) {
         self.mapping = mapping
-        self.tables = Dictionary(mapping.tables.map { ($0.table, MappedTable($0)) }) { first, _ in first }
+        self.tables = MappedTables(mapping.tables)
         self.uniqueKeys = mapping.tables.flatMap { table in
             table.uniqueKeys.map { UniqueKeyMapping(bo: table.bo, fields: $0) }
         }

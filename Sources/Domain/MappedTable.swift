@@ -25,3 +25,30 @@ final class MappedTable: Sendable {
         systemFields = mapping.systemFields
     }
 }
+
+/// The mapped tables by name, looked up several times a record. A handful are found by
+/// comparing the name with each (a short name compares in a few instructions, where hashing it
+/// cost some three hundred); many are hashed.
+struct MappedTables: Sendable {
+    private let names: [String]
+    private let tables: [MappedTable]
+    private let byName: [String: MappedTable]?
+
+    /// Of a table given twice, the first counts.
+    init(_ mappings: [TableMapping]) {
+        var names: [String] = []
+        var tables: [MappedTable] = []
+        for mapping in mappings where !names.contains(mapping.table) {
+            names.append(mapping.table)
+            tables.append(MappedTable(mapping))
+        }
+        self.names = names
+        self.tables = tables
+        byName = names.count > 8 ? Dictionary(uniqueKeysWithValues: zip(names, tables)) : nil
+    }
+
+    subscript(name: String) -> MappedTable? {
+        if let byName { return byName[name] }
+        return names.firstIndex(of: name).map { tables[$0] }
+    }
+}

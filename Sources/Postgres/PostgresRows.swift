@@ -76,7 +76,7 @@ public struct PostgresRow: Sendable {
 
     /// The value of the first column with this name, nil for NULL.
     public subscript(_ column: String) -> String? {
-        guard let position = index.positions[column] else {
+        guard let position = index.position(of: column) else {
             preconditionFailure("no column \"\(column)\" in result with columns \(index.names)")
         }
         return self[position]
@@ -103,16 +103,30 @@ public struct PostgresRow: Sendable {
 }
 
 /// Column names and their positions, shared by all rows of a result.
+///
+/// A result of a dozen columns or fewer finds a name by comparing it with each: short names
+/// compare in a few instructions, where hashing one cost some three hundred, for every value
+/// read by name. Wider results hash.
 final class ColumnIndex: Sendable {
     let names: [String]
-    let positions: [String: Int]
+    private let positions: [String: Int]?
 
     init(names: [String]) {
         self.names = names
-        var positions: [String: Int] = [:]
-        for (position, name) in names.enumerated() where positions[name] == nil {
-            positions[name] = position
+        if names.count > 12 {
+            var positions: [String: Int] = [:]
+            for (position, name) in names.enumerated() where positions[name] == nil {
+                positions[name] = position
+            }
+            self.positions = positions
+        } else {
+            positions = nil
         }
-        self.positions = positions
+    }
+
+    /// The first column of this name.
+    func position(of name: String) -> Int? {
+        guard let positions else { return names.firstIndex(of: name) }
+        return positions[name]
     }
 }

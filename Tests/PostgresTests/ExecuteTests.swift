@@ -24,6 +24,21 @@ struct ExecuteTests {
         }
     }
 
+    /// A value is found by its column's name however many columns the result has (a few are
+    /// compared one by one, many hashed); of two columns with one name, the first counts.
+    @Test(arguments: [3, 12, 13, 40])
+    func valuesAreFoundByNameInNarrowAndWideResults(_ width: Int) async throws {
+        try await TestDatabase.with { database in
+            let columns = (0..<width).map { "$\($0 + 1)::text AS c\($0)" } + ["'again'::text AS c1"]
+            let rows = try database.connect().execute(
+                "SELECT \(columns.joined(separator: ", "))", (0..<width).map { "v\($0)" })
+            let row = try #require(rows.first)
+            for column in 0..<width { #expect(row["c\(column)"] == "v\(column)") }
+            #expect(rows.columns.last == "c1")
+            #expect(row[width] == "again")
+        }
+    }
+
     /// A database whose sessions default to other settings (a `DateStyle` of `German`, say)
     /// still gives ours ISO dates, every digit of a float, PostgreSQL's default intervals and
     /// bytea, and read committed transactions: the handshake reads its dates as text, the
