@@ -80,12 +80,15 @@ public struct PreloadCollector {
     // way in cost more than the duplicates it kept out.
     private var recordKeys: [BOKey] = []
     private var targetKeys: [BOKey] = []
-    private var unique: [UniqueKeyMapping: Set<[String]>] = [:]
+    /// Values by unique key, in the order of ``Assembler/uniqueKeys``: appended, then sorted
+    /// and made unique at the end, as the keys are; a set hashed every value on the way in.
+    private var unique: [[[String]]]
     private var catalogKeys = Set<CatalogEntryKey>()
 
     public init(_ assembler: Assembler, capacity: Int) {
         self.assembler = assembler
         recordKeys.reserveCapacity(capacity)
+        unique = Array(repeating: [], count: assembler.uniqueKeys.count)
     }
 
     public mutating func add(_ record: RecordMessage) {
@@ -106,11 +109,9 @@ public struct PreloadCollector {
                 catalogKeys.insert(CatalogEntryKey(catalog: catalog.catalog, code: code))
             }
         }
-        for fields in table.uniqueKeys {
+        for (fields, position) in zip(table.uniqueKeys, table.uniqueKeyPositions) {
             let values = fields.compactMap { (record.row[$0] ?? .null).keyText }
-            if values.count == fields.count {
-                unique[UniqueKeyMapping(bo: table.bo, fields: fields), default: []].insert(values)
-            }
+            if values.count == fields.count { unique[position].append(values) }
         }
     }
 
@@ -119,7 +120,13 @@ public struct PreloadCollector {
         var preload = Preload()
         preload.recordKeys = recordKeys.sortedUnique()
         preload.targetKeys = targetKeys.sortedUnique().filter { !preload.recordKeys.sortedContains($0) }
-        preload.uniqueValues = unique.mapValues { $0.sorted { $0.lexicographicallyPrecedes($1) } }
+        for (position, values) in unique.enumerated() where !values.isEmpty {
+            var kept: [[String]] = []
+            for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) where kept.last != value {
+                kept.append(value)
+            }
+            preload.uniqueValues[assembler.uniqueKeys[position]] = kept
+        }
         preload.catalogKeys = catalogKeys.sorted { ($0.catalog, $0.code) < ($1.catalog, $1.code) }
         return preload
     }

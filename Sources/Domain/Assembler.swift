@@ -27,10 +27,10 @@ public struct Assembler: Sendable {
 
     public init(mapping: MigrationMapping) {
         self.mapping = mapping
-        self.tables = MappedTables(mapping.tables)
         self.uniqueKeys = mapping.tables.flatMap { table in
             table.uniqueKeys.map { UniqueKeyMapping(bo: table.bo, fields: $0) }
         }
+        self.tables = MappedTables(mapping.tables, uniqueKeys: uniqueKeys)
     }
 
     /// Applies one record to the set (all nine steps).

@@ -12,9 +12,11 @@ final class MappedTable: Sendable {
     let catalogs: [CatalogMapping]
     let children: [ChildTableMapping]
     let uniqueKeys: [[String]]
+    /// Where each of `uniqueKeys` is in ``Assembler/uniqueKeys`` (the first of equal ones).
+    let uniqueKeyPositions: [Int]
     let systemFields: [String]
 
-    init(_ mapping: TableMapping) {
+    init(_ mapping: TableMapping, uniqueKeys all: [UniqueKeyMapping]) {
         bo = mapping.bo
         externalId = mapping.externalId
         removed = mapping.removed
@@ -22,6 +24,12 @@ final class MappedTable: Sendable {
         catalogs = mapping.catalogs
         children = mapping.children
         uniqueKeys = mapping.uniqueKeys
+        uniqueKeyPositions = mapping.uniqueKeys.map { fields in
+            guard let position = all.firstIndex(of: UniqueKeyMapping(bo: mapping.bo, fields: fields)) else {
+                preconditionFailure("unique key \(fields) of \(mapping.table) is not among the mapping's unique keys")
+            }
+            return position
+        }
         systemFields = mapping.systemFields
     }
 }
@@ -35,12 +43,13 @@ struct MappedTables: Sendable {
     private let byName: [String: MappedTable]?
 
     /// Of a table given twice, the first counts.
-    init(_ mappings: [TableMapping]) {
+    /// - Parameter uniqueKeys: every unique key of the mapping, as ``Assembler/uniqueKeys``.
+    init(_ mappings: [TableMapping], uniqueKeys: [UniqueKeyMapping]) {
         var names: [String] = []
         var tables: [MappedTable] = []
         for mapping in mappings where !names.contains(mapping.table) {
             names.append(mapping.table)
-            tables.append(MappedTable(mapping))
+            tables.append(MappedTable(mapping, uniqueKeys: uniqueKeys))
         }
         self.names = names
         self.tables = tables

@@ -11,7 +11,7 @@ struct MappedTablesTests {
     func everyTableIsFoundAndOnlyThose(_ count: Int) {
         let mappings = (0..<count).map { TableMapping(table: "in_t\($0)", bo: BOCode("B\($0)"), externalId: "id") }
         let again = TableMapping(table: "in_t0", bo: "Other", externalId: "other_id")
-        let tables = MappedTables(mappings + [again])
+        let tables = MappedTables(mappings + [again], uniqueKeys: [])
         for index in 0..<count {
             #expect(tables["in_t\(index)"]?.bo == BOCode("B\(index)"))
         }

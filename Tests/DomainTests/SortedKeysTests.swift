@@ -46,6 +46,12 @@ struct SortedKeysTests {
         // d1 is a record of the batch: a record key, not a target.
         #expect(preload.targetKeys == [department("d2")])
         #expect(preload.allKeys == [department("d0"), department("d1"), department("d2"), person("p1"), person("p2")])
+        // Each unique key's values once each, in order, whatever order and however often given.
+        #expect(
+            preload.uniqueValues == [
+                UniqueKeyMapping(bo: "Person", fields: ["iin"]): [["1"], ["2"]],
+                UniqueKeyMapping(bo: "Department", fields: ["code"]): [["D0"], ["D1"]],
+            ])
     }
 
     @Test func allKeysStaysSortedAndUniqueWhateverItIsGiven() {
