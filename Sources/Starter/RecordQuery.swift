@@ -59,12 +59,13 @@ enum RecordQuery {
     }
 
     /// The columns of a child row that go into the message: all but the link, which only repeats
-    /// the parent's externalId (the consumer drops it) and was a tenth of `in_person`'s COPY time.
-    /// The whole row when the child table's columns were not discovered.
+    /// the parent's externalId (the consumer drops it) and was a tenth of `in_person`'s COPY time;
+    /// in name order, as the row's (``rowSource(of:schema:)``). The whole row when the child
+    /// table's columns were not discovered.
     static func childValues(_ child: ChildTableMapping, of table: InTable) -> String {
         guard let columns = table.childColumns[child.table] else { return "c.*" }
-        return columns.filter { $0.name != child.link }
-            .map { "c." + PostgresConnection.quoteIdentifier($0.name) }.joined(separator: ", ")
+        return columns.map(\.name).filter { $0 != child.link }.sorted()
+            .map { "c." + PostgresConnection.quoteIdentifier($0) }.joined(separator: ", ")
     }
 
     /// The unique-key column of ``copyStatement(for:schema:share:of:)``, NULL when a value is: a key of

@@ -37,6 +37,12 @@ struct PartitionKeyTests {
         #expect(RecordQuery.rowSource(of: table(uniqueKeys: []), schema: "src") == source)
         let undiscovered = RecordQuery.rowSource(of: table(uniqueKeys: [], columns: []), schema: "src")
         #expect(undiscovered == #""src"."in_person""#)
+        // A child row too, without its link.
+        var contract = table(uniqueKeys: [])
+        let payments = ChildTableMapping(table: "in_payment", link: "contract_id", field: "payments")
+        contract.mapping.children = [payments]
+        contract.childColumns = ["in_payment": [("paid_on", "date"), ("contract_id", "text"), ("amount", "numeric")]]
+        #expect(RecordQuery.childValues(payments, of: contract) == #"c."amount", c."paid_on""#)
     }
 
     @Test func theStatementRendersTheQuotedColumnsLast() {
