@@ -119,9 +119,9 @@ enum RecordQuery {
     }
 
     /// The in-table with its columns in name order, so that each row's JSON names its columns
-    /// in the order the consumer keeps a row's members: it then sorts nothing. PostgreSQL folds
-    /// the sub-select into the scan; reading `in_person` cost it the same either way. The table
-    /// as it is when its columns were not discovered.
+    /// in the order the consumer keeps a row's members: its sort then only confirms the order.
+    /// PostgreSQL folds the sub-select into the scan; reading `in_person` cost it the same either
+    /// way. The table as it is when its columns were not discovered.
     static func rowSource(of table: InTable, schema: String) -> String {
         let source = qualified(schema, table.name)
         guard !table.columns.isEmpty else { return source }
