@@ -19,7 +19,7 @@ enum RecordQuery {
     ///     unique-key value, else the externalId) hashes to it. Records that share a key are in
     ///     one share, in the order one statement over the whole table reads them.
     static func copyStatement(for table: InTable, schema: String, share: Int = 0, of shares: Int = 1) -> String {
-        let source = rowSource(of: table, schema: schema)
+        let source = qualified(schema, table.name)
         let externalId = externalIdColumn(of: table)
         var joins = ""
         var members: [String] = []
@@ -59,13 +59,12 @@ enum RecordQuery {
     }
 
     /// The columns of a child row that go into the message: all but the link, which only repeats
-    /// the parent's externalId (the consumer drops it) and was a tenth of `in_person`'s COPY time;
-    /// in name order, as the row's (``rowSource(of:schema:)``). The whole row when the child
-    /// table's columns were not discovered.
+    /// the parent's externalId (the consumer drops it) and was a tenth of `in_person`'s COPY time.
+    /// The whole row when the child table's columns were not discovered.
     static func childValues(_ child: ChildTableMapping, of table: InTable) -> String {
         guard let columns = table.childColumns[child.table] else { return "c.*" }
-        return columns.map(\.name).filter { $0 != child.link }.sorted()
-            .map { "c." + PostgresConnection.quoteIdentifier($0) }.joined(separator: ", ")
+        return columns.filter { $0.name != child.link }
+            .map { "c." + PostgresConnection.quoteIdentifier($0.name) }.joined(separator: ", ")
     }
 
     /// The unique-key column of ``copyStatement(for:schema:share:of:)``, NULL when a value is: a key of
@@ -116,17 +115,6 @@ enum RecordQuery {
     /// The externalId column of the row `t`, quoted.
     private static func externalIdColumn(of table: InTable) -> String {
         "t." + PostgresConnection.quoteIdentifier(table.mapping.externalId)
-    }
-
-    /// The in-table with its columns in name order, so that each row's JSON names its columns
-    /// in the order the consumer keeps a row's members: its sort then only confirms the order.
-    /// PostgreSQL folds the sub-select into the scan; reading `in_person` cost it the same either
-    /// way. The table as it is when its columns were not discovered.
-    static func rowSource(of table: InTable, schema: String) -> String {
-        let source = qualified(schema, table.name)
-        guard !table.columns.isEmpty else { return source }
-        let columns = table.columns.map(\.name).sorted().map(PostgresConnection.quoteIdentifier)
-        return "(SELECT \(columns.joined(separator: ", ")) FROM \(source))"
     }
 
     private static func qualified(_ schema: String, _ table: String) -> String {
