@@ -253,7 +253,7 @@ struct BatchProcessor: Sendable {
         }
         guard records > 0 else { return WorkingSet() }
         let preload = collector.preload
-        let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: Set(preload.recordKeys))
+        let boiIDs = try transaction.boiIDs(for: preload.allKeys, lockingAliasesOf: preload.recordKeys)
         var set = WorkingSet(capacity: records, loadedKeys: boiIDs.count)
         // Waits for one of this transaction's records (its keys are sorted: a binary search).
         func isAwaited(_ reference: ParkedReference) -> Bool {

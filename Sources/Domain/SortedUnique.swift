@@ -21,6 +21,43 @@ extension Array where Element: Comparable {
         indices.dropFirst().allSatisfy { self[$0 - 1] < self[$0] }
     }
 
+    /// For each element of this array, whether `other` holds it; both sorted, each element once.
+    /// One walk through the two, where a set would hash every element of both.
+    @inlinable
+    public func membership(in other: [Element]) -> [Bool] {
+        var result: [Bool] = []
+        result.reserveCapacity(count)
+        var index = other.startIndex
+        for element in self {
+            while index < other.endIndex && other[index] < element { index += 1 }
+            result.append(index < other.endIndex && other[index] == element)
+        }
+        return result
+    }
+
+    /// The elements of this array and `other`, both sorted with each element once, in one sorted
+    /// array with each element once.
+    @inlinable
+    public func mergingSortedUnique(_ other: [Element]) -> [Element] {
+        var merged: [Element] = []
+        merged.reserveCapacity(count + other.count)
+        var (left, right) = (startIndex, other.startIndex)
+        while left < endIndex || right < other.endIndex {
+            if right == other.endIndex || (left < endIndex && self[left] < other[right]) {
+                merged.append(self[left])
+                left += 1
+            } else if left == endIndex || other[right] < self[left] {
+                merged.append(other[right])
+                right += 1
+            } else {
+                merged.append(self[left])
+                left += 1
+                right += 1
+            }
+        }
+        return merged
+    }
+
     /// Whether this array, sorted and without duplicates, holds `element`: a binary search.
     @inlinable
     public func sortedContains(_ element: Element) -> Bool {

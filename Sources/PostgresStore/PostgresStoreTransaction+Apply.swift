@@ -158,7 +158,7 @@ extension PostgresStoreTransaction {
         for (key, id) in mappings {
             if id != BoiID.derived(from: key) {
                 aliases.append((key, id))
-            } else if aliasesRead.contains(key) || !keysRead.contains(key) {
+            } else if aliasesRead.contains(key) || !keysRead.sortedContains(key) {
                 unaliased.append(key)
             }
         }

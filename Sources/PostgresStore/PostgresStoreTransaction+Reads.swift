@@ -24,9 +24,10 @@ extension PostgresStoreTransaction {
     /// `boi_map` holds an alias (a record merged into another instance): one statement reads the
     /// aliases, locking those of `locked` keys in key order, and probes the derived ids of the
     /// other keys, each key in an index (see ``PostgresStoreTransaction``).
-    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID] {
+    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: [BOKey]) throws -> [BOKey: BoiID] {
         let keys = keys.sortedUnique()
         guard !keys.isEmpty else { return [:] }
+        let lockFlags = keys.membership(in: locked.sortedUnique())
         let rows = try run(
             """
             WITH keys AS (
@@ -56,10 +57,9 @@ extension PostgresStoreTransaction {
             [
                 PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId)),
                 PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
-                PostgresArray.text(keys.map { locked.contains($0) ? "t" : "f" }),
+                PostgresArray.text(lockFlags.map { $0 ? "t" : "f" }),
             ])
-        keysRead.reserveCapacity(keysRead.count + keys.count)
-        keysRead.formUnion(keys)
+        keysRead = keysRead.isEmpty ? keys : keysRead.mergingSortedUnique(keys)
         var ids: [BOKey: BoiID] = [:]
         ids.reserveCapacity(rows.count)
         for row in rows {

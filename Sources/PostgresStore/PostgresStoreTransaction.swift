@@ -24,7 +24,8 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
     /// The keys ``boiIDs(for:lockingAliasesOf:)`` looked up, and those of them that `boi_map` holds an alias for:
     /// a key mapped back to its own instance needs its alias deleted, a key looked up without
     /// one needs nothing written.
-    var keysRead: Set<BOKey> = []
+    /// Sorted, each key once: merged with each lookup's sorted keys, not hashed into a set.
+    var keysRead: [BOKey] = []
     var aliasesRead: Set<BOKey> = []
 
     init(connection: PostgresConnection, tables: StoreTables, conflicts: ConflictMapper) {

@@ -77,7 +77,9 @@ public protocol BOIStoreTransaction {
 
     /// The instances that externalIds map to (the seed's BoiInMigrationRef). The aliases of
     /// `locked` keys are locked: those of the batch's own records; a key only referenced is read.
-    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: Set<BOKey>) throws -> [BOKey: BoiID]
+    /// Both lists sorted, each key once (as ``Preload`` gives them): they are matched in one walk,
+    /// not hashed.
+    func boiIDs(for keys: [BOKey], lockingAliasesOf locked: [BOKey]) throws -> [BOKey: BoiID]
 
     func instances(_ ids: [BoiID]) throws -> [BoiID: BOIInstance]
 

@@ -21,6 +21,22 @@ struct SortedKeysTests {
         #expect(!keys.reversed().isSortedUnique)
     }
 
+    /// Whatever the two sorted sets of values (empty, disjoint, nested, overlapping), the walks
+    /// give what sets would.
+    @Test func membershipAndMergingAreWhatSetsGive() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let left = (0..<Int.random(in: 0...12, using: &generator)).map { _ in Int.random(in: 0..<15, using: &generator) }
+                .sortedUnique()
+            let right = (0..<Int.random(in: 0...12, using: &generator)).map { _ in Int.random(in: 0..<15, using: &generator) }
+                .sortedUnique()
+            #expect(left.membership(in: right) == left.map { Set(right).contains($0) })
+            #expect(left.mergingSortedUnique(right) == Array(Set(left).union(right)).sorted())
+        }
+        #expect([Int]().membership(in: [1]) == [])
+        #expect([1, 2].membership(in: []) == [false, false])
+    }
+
     @Test func sortedContainsFindsExactlyTheMembers() {
         let values = [1, 3, 5, 8, 13]
         for candidate in -1...15 {

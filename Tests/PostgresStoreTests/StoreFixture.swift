@@ -123,6 +123,6 @@ extension BOIStoreTransaction {
     /// ``boiIDs(for:lockingAliasesOf:)``, locking the aliases of every key, as a batch does for
     /// its own records.
     func boiIDs(for keys: [BOKey]) throws -> [BOKey: BoiID] {
-        try boiIDs(for: keys, lockingAliasesOf: Set(keys))
+        try boiIDs(for: keys, lockingAliasesOf: keys.sortedUnique())
     }
 }
