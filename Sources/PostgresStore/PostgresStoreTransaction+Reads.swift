@@ -59,7 +59,7 @@ extension PostgresStoreTransaction {
                 PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
                 PostgresArray.text(lockFlags.map { $0 ? "t" : "f" }),
             ])
-        keysRead = keysRead.isEmpty ? keys : keysRead.mergingSortedUnique(keys)
+        keysRead = keysRead.mergingSortedUnique(keys)
         var ids: [BOKey: BoiID] = [:]
         ids.reserveCapacity(rows.count)
         for row in rows {

@@ -21,10 +21,10 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
     let tables: StoreTables
     private let conflicts: ConflictMapper
     private var isOpen = true
-    /// The keys ``boiIDs(for:lockingAliasesOf:)`` looked up, and those of them that `boi_map` holds an alias for:
-    /// a key mapped back to its own instance needs its alias deleted, a key looked up without
-    /// one needs nothing written.
-    /// Sorted, each key once: merged with each lookup's sorted keys, not hashed into a set.
+    /// The keys ``boiIDs(for:lockingAliasesOf:)`` looked up (sorted, each once: each lookup's
+    /// sorted keys are merged in, not hashed into a set), and ``aliasesRead`` those of them that
+    /// `boi_map` holds an alias for: a key mapped back to its own instance needs its alias
+    /// deleted, a key looked up without one needs nothing written.
     var keysRead: [BOKey] = []
     var aliasesRead: Set<BOKey> = []
 
