@@ -24,8 +24,8 @@ extension Starter {
             MigrationStart(
                 migrationID: id, trackingID: claim.trackingID, operDate: claim.operDate, claimedBy: claimedBy,
                 takeoverOf: claim.takeoverOf,
-                tables: tables.map { ($0.name, $0.mapping.bo, configuration.mapping.isRefused($0.mapping.bo)) }))
-        let progress = StreamProgress(tables: tables.map(\.name))
+                tables: configuration.mapping.tables.map { ($0.table, $0.bo, configuration.mapping.isRefused($0.bo)) }))
+        let progress = StreamProgress(tables: configuration.mapping.tables.map(\.table))
         let control = StreamControl()
         let companion = Task { await keepAlive(claim, progress: progress, control: control, observer: observer) }
         defer { companion.cancel() }
@@ -116,6 +116,10 @@ extension Starter {
         _ claim: Claim, progress: StreamProgress, control: StreamControl, started: ContinuousClock.Instant
     ) async throws -> StreamReport {
         let id = claim.migrationID
+        // Discovered for each migration, not once per process: a column added to or dropped from
+        // a child table between two days is in (or out of) the next day's child rows without a
+        // restart. (Root rows are read whole, `t.*`, and follow the table anyway.)
+        let tables = try await InTableCatalog.discover(configuration: configuration, client: readers[0])
         let tag = Self.makeTag()
         defer { producer.forget(tag: tag) }
         // Every table, every share and every count in one view of the source (``SourceSnapshot``).

@@ -12,7 +12,6 @@ import Synchronization
 /// `IN_MIGRATION`, and gives the done-signal only when the broker acknowledged all of them.
 public struct Starter: Sendable {
     let configuration: InMigrationConfiguration
-    let tables: [InTable]
     let readers: [PostgresClient]
     let handshake: HandshakeTable
     let journal: Journal
@@ -21,18 +20,16 @@ public struct Starter: Sendable {
     let claimedBy: String
 
     /// - Parameters:
-    ///   - tables: the in-tables as discovered by ``InTableCatalog/discover(configuration:client:)``.
     ///   - readers: connections to the source database used only to read in-tables, each a share
     ///     of a table at once (at least one).
     ///   - handshake: `process_tracking`, on a connection of its own (lease renewals must not wait
     ///     behind a long read).
     ///   - claimedBy: who claims, as the journal shows it (host and pid).
     public init(
-        configuration: InMigrationConfiguration, tables: [InTable], readers: [PostgresClient],
+        configuration: InMigrationConfiguration, readers: [PostgresClient],
         handshake: HandshakeTable, journal: Journal, producer: KafkaProducer, claimedBy: String, logger: Logger
     ) {
         self.configuration = configuration
-        self.tables = tables
         precondition(!readers.isEmpty, "a starter needs at least one reader")
         self.readers = readers
         self.handshake = handshake

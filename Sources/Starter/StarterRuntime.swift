@@ -43,11 +43,13 @@ public struct StarterRuntime: Sendable {
         // The journal and the customer's tables are on different connections, each with its own
         // thread: prepare them side by side.
         async let journalInstalled: Void = journal.install()
-        let tables = try await InTableCatalog.discover(configuration: configuration, client: source)
+        // A mapping the database contradicts stops start-up here; each migration discovers the
+        // tables again, since their columns may change between days.
+        _ = try await InTableCatalog.discover(configuration: configuration, client: source)
         try await handshake.installCompletionColumns()
         try await journalInstalled
         let starter = Starter(
-            configuration: configuration, tables: tables, readers: readers, handshake: handshake, journal: journal,
+            configuration: configuration, readers: readers, handshake: handshake, journal: journal,
             producer: producer, claimedBy: claimedBy, logger: logger)
         return StarterRuntime(
             configuration: configuration, logger: logger, source: source, readers: readers, store: store,

@@ -100,6 +100,8 @@ struct StarterFixture {
 extension OperDate {
     static let day1 = OperDate(rawValue: "2026-11-20")!
     static let day2 = OperDate(rawValue: "2026-11-21")!
+    static let day3 = OperDate(rawValue: "2026-11-22")!
+    static let day4 = OperDate(rawValue: "2026-11-23")!
 }
 
 /// A separate connection, as another instance would have.

@@ -212,6 +212,54 @@ struct StreamTests {
         }
     }
 
+    /// A child table's columns change between two days while the service runs: the second day's
+    /// child rows carry the added column and not the dropped one, with no restart. A child table
+    /// gone fails that day's migration, naming the table; once it is back, the next day streams.
+    @Test(.timeLimit(.minutes(2)))
+    func childRowsFollowTheirTablesColumnsFromOneDayToTheNext() async throws {
+        try await StarterFixture.with(partitions: 2) { fixture, runtime in
+            let client = fixture.source.client
+            func phones(_ migration: MigrationID) throws -> [JSONValue] {
+                let person = try #require(
+                    try fixture.messages(of: migration).compactMap { entry -> RecordMessage? in
+                        if case .record(let record) = entry.decoded, record.externalId == "P-1" { return record }
+                        return nil
+                    }.first)
+                return try #require(person.children?["phones"])
+            }
+            func columns(_ row: JSONValue) -> Set<String> {
+                if case .object(let object) = row { return Set(object.keys) }
+                return []
+            }
+            try await fixture.source.generate(people: 3)
+            try await fixture.source.signal(.day1)
+            let first = try #require(try await runtime.starter.runUntilIdle().first)
+            #expect(try phones(first.migrationID).map(columns) == [["kind", "number"], ["kind", "number"]])
+
+            try await client.execute("ALTER TABLE in_person_phone ADD COLUMN note text, DROP COLUMN kind")
+            try await client.execute("UPDATE in_person_phone SET note = 'call after six'")
+            try await fixture.source.signal(.day2)
+            let second = try #require(try await runtime.starter.runUntilIdle().first)
+            let phones2 = try phones(second.migrationID)
+            #expect(phones2.map(columns) == [["note", "number"], ["note", "number"]])
+            #expect(phones2.allSatisfy { $0["note"] == .string("call after six") })
+
+            try await client.execute("ALTER TABLE in_person_phone RENAME TO in_person_phone_old")
+            let third = try await fixture.source.signal(.day3)
+            await #expect {
+                try await runtime.starter.runUntilIdle()
+            } throws: { error in
+                "\(error)".contains("table 'in_person_phone' does not exist")
+            }
+            #expect(try await fixture.trackingRow(third)["ins_inkafka_status"] == "FAILED")
+
+            try await client.execute("ALTER TABLE in_person_phone_old RENAME TO in_person_phone")
+            try await fixture.source.signal(.day4)
+            let fourth = try #require(try await runtime.starter.runUntilIdle().first)
+            #expect(try phones(fourth.migrationID).map(columns) == [["note", "number"], ["note", "number"]])
+        }
+    }
+
     /// PostgreSQL renders some values by the session's settings, which a role, a database or the
     /// service's environment (`PGTZ`) may set: the same row must make the same message wherever
     /// the starter runs, and a float must keep every digit.
