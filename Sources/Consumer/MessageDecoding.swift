@@ -22,8 +22,9 @@ enum DecodedMessage: Sendable {
                     // records mostly follow each other, and room for a fixed sixteen was twice
                     // what the benchmark's rows need.
                     var rowColumns = JSONParser.objectCapacity
+                    var names = JSONNameCache()
                     let decoded = part.map { message in
-                        let decoded = decode(message, rowColumns: rowColumns)
+                        let decoded = decode(message, rowColumns: rowColumns, names: &names)
                         if case .record(let record) = decoded { rowColumns = record.message.row.count }
                         return decoded
                     }
@@ -37,12 +38,19 @@ enum DecodedMessage: Sendable {
     }
 
     /// Decodes one message; a message that is not one of ours is refused, never dropped.
-    /// - Parameter rowColumns: the columns its row likely has.
-    static func decode(_ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity) -> DecodedMessage {
+    /// - Parameters:
+    ///   - rowColumns: the columns its row likely has.
+    ///   - names: the member names of the messages decoded before it.
+    static func decode(
+        _ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity, names: inout JSONNameCache
+    ) -> DecodedMessage {
         let members: [(name: String, value: JSONValue)]
         let texts: JSONTextSummary
         do {
-            guard let object = try JSONParser.parseMembersSummarized(message.value, objectCapacity: rowColumns) else {
+            guard
+                let object = try JSONParser.parseMembersSummarized(
+                    message.value, objectCapacity: rowColumns, names: &names)
+            else {
                 let json = try JSONParser.parse(message.value)
                 return refuse(message, members: [], field: nil, reason: "expected a JSON object, found \(json.kindName)")
             }

@@ -23,6 +23,7 @@ public struct JSONParser {
     private var position = 0
     private var depth = 0
     private var texts = JSONTextSummary.empty
+    private var names = JSONNameCache.off
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -52,15 +53,20 @@ public struct JSONParser {
     public static func parseMembers(
         _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
     ) throws(Failure) -> [(name: String, value: JSONValue)]? {
-        try parseMembersSummarized(bytes, objectCapacity: objectCapacity)?.members
+        var names = JSONNameCache.off
+        return try parseMembersSummarized(bytes, objectCapacity: objectCapacity, names: &names)?.members
     }
 
     /// ``parseMembers(_:objectCapacity:)``, and what every string of the object was like.
+    /// - Parameter names: member names made before, for messages read one after another.
     public static func parseMembersSummarized(
-        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
+        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity, names: inout JSONNameCache
     ) throws(Failure) -> (members: [(name: String, value: JSONValue)], texts: JSONTextSummary)? {
         try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
+            // Moved in and out, not copied: a copy would be copied again at its first change.
+            swap(&parser.names, &names)
+            defer { swap(&parser.names, &names) }
             parser.skipWhitespace()
             guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
                 _ = try parser.parseDocument()
@@ -125,7 +131,7 @@ public struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw failure("expected a member name")
             }
-            let key = try parseString()
+            let key = try parseString(isName: true)
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
@@ -172,7 +178,8 @@ public struct JSONParser {
     /// A string literal; `position` is at its opening quote. Strings without escapes, the usual
     /// case, are validated and copied in one go, after one pass that reads eight bytes at a time
     /// up to the closing quote and notes whether any byte is not ASCII.
-    private mutating func parseString() throws(Failure) -> String {
+    /// - Parameter isName: a member's name, looked for in ``names`` before it is made.
+    private mutating func parseString(isName: Bool = false) throws(Failure) -> String {
         position += 1
         let start = position
         var highBits: UInt64 = 0
@@ -193,7 +200,13 @@ public struct JSONParser {
                 if byte == UInt8(ascii: "\"") {
                     let isASCII = highBits & 0x8080_8080_8080_8080 == 0
                     let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                    let text = try validated(utf8, isASCII: isASCII, from: start)
+                    texts.longestString = max(texts.longestString, utf8.count)
+                    let text =
+                        isName
+                        ? try names.name(utf8) { utf8 throws(Failure) in
+                            try Self.string(utf8, isASCII: isASCII, from: start)
+                        }
+                        : try Self.string(utf8, isASCII: isASCII, from: start)
                     position += 1
                     return text
                 }
@@ -213,8 +226,9 @@ public struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
+                texts.longestString = max(texts.longestString, buffer.count)
                 return try buffer.withUnsafeBufferPointer { utf8 throws(Failure) in
-                    try validated(utf8, isASCII: utf8.allSatisfy { $0 < 0x80 }, from: start)
+                    try Self.string(utf8, isASCII: utf8.allSatisfy { $0 < 0x80 }, from: start)
                 }
             case UInt8(ascii: "\\"):
                 position += 1
@@ -285,10 +299,9 @@ public struct JSONParser {
     /// load, is valid UTF-8 as it stands and takes `String(decoding:)`'s specialised path;
     /// `String(validating:)` is generic over the encoding and looked up type metadata for every
     /// string (5% of the consumer's CPU).
-    private mutating func validated(
+    private static func string(
         _ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool, from start: Int
     ) throws(Failure) -> String {
-        texts.longestString = max(texts.longestString, utf8.count)
         if isASCII { return String(decoding: utf8, as: UTF8.self) }
         guard let text = String(validating: utf8, as: UTF8.self) else {
             throw Failure(offset: start, reason: "a string that is not valid UTF-8")

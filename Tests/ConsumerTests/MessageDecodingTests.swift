@@ -13,8 +13,13 @@ struct MessageDecodingTests {
         KafkaMessage(topic: "IN_MIGRATION", partition: 3, offset: 17, key: nil, value: Array(text.utf8))
     }
 
+    static func decode(_ message: KafkaMessage) -> DecodedMessage {
+        var names = JSONNameCache()
+        return DecodedMessage.decode(message, names: &names)
+    }
+
     static func rejection(_ text: String) throws -> RecordError {
-        guard case .malformed(let rejection) = DecodedMessage.decode(message(text)) else {
+        guard case .malformed(let rejection) = Self.decode(message(text)) else {
             throw NotRefused(text: text)
         }
         #expect(rejection.raw == Array(text.utf8))
@@ -26,7 +31,7 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","row":{"iin":"1","n":2},"children":{"phones":[{"number":"+7"}]}}
             """#
-        guard case .record(let decoded) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let decoded) = Self.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }
@@ -59,7 +64,7 @@ struct MessageDecodingTests {
             {"kind":"record","migrationId":"m-1","operDate":"2026-11-20","bo":"Person","table":"in_person",
              "externalId":"P-1","externalId":"P-2","row":{}}
             """#
-        guard case .record(let decoded) = DecodedMessage.decode(Self.message(text)) else {
+        guard case .record(let decoded) = Self.decode(Self.message(text)) else {
             Issue.record("not decoded as a record")
             return
         }

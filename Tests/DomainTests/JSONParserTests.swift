@@ -170,9 +170,49 @@ struct MessageJSONTests {
             (#"{"a":1,"b":null,"c":true}"#, 1, false),
             ("{}", 0, false),
         ]
-        for (text, longest, nul) in cases {
-            let (_, texts) = try #require(try JSONParser.parseMembersSummarized(Array(text.utf8)), "\(text)")
+        // Twice each, with one cache of names: names found in it are counted too.
+        var names = JSONNameCache()
+        for (text, longest, nul) in cases + cases {
+            let (_, texts) = try #require(
+                try JSONParser.parseMembersSummarized(Array(text.utf8), names: &names), "\(text)")
             #expect(texts == JSONTextSummary(longestString: longest, holdsNUL: nul), "\(text)")
+        }
+    }
+
+    /// Names kept from earlier messages are found only by their very bytes: names alike in length,
+    /// head and tail, names that differ only in case or in a non-ASCII letter, names too long to
+    /// keep and names with escapes all come out as written, however often they repeat, also after
+    /// the cache has started again empty. A name that is not UTF-8 fails every time.
+    @Test func namesKeptFromEarlierMessagesAreTheNamesAsWritten() throws {
+        let long = String(repeating: "n", count: 70)
+        let alike = (0..<26).map { "head_of_\(Character(UnicodeScalar(UInt8(65 + $0))))_the_tail" }
+        let written = ["external_id", "External_id", "a", "b", "", "имя", "имЯ", long, long + "x"] + alike
+        func message(_ names: [String], escaped: Bool = false) -> [UInt8] {
+            let members = names.enumerated().map { index, name in
+                let key = escaped ? name.replacingOccurrences(of: "_", with: "\\u005f") : name
+                return #""\#(key)":{"\#(key)":\#(index)}"#
+            }
+            return Array("{\(members.joined(separator: ","))}".utf8)
+        }
+        var names = JSONNameCache()
+        // More distinct names than the cache keeps, so it starts again on the way.
+        let many = (0..<3000).map { "wide_table_column_\($0)" }
+        for round in 0..<3 {
+            for list in [written, written.reversed(), many, written] {
+                let (members, _) = try #require(try JSONParser.parseMembersSummarized(message(list), names: &names))
+                #expect(members.map(\.name) == list, "round \(round)")
+                for (index, member) in members.enumerated() {
+                    #expect(member.value == .object([list[index]: .number(JSONNumber(Double(index)))]))
+                }
+            }
+            let (escaped, _) = try #require(
+                try JSONParser.parseMembersSummarized(message(written, escaped: true), names: &names))
+            #expect(escaped.map(\.name) == written)
+        }
+        var invalid = Array(#"{"ab":1}"#.utf8)
+        invalid[2] = 0xFF
+        for _ in 0..<2 {
+            #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembersSummarized(invalid, names: &names) }
         }
     }
 }
