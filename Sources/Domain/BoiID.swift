@@ -12,38 +12,66 @@ public struct BoiID: StringIdentifier, Comparable {
 
     /// `boi-` and the 128-bit FNV-1a hash of `<bo>\0<externalId>` in hex.
     public static func derived(from key: BOKey) -> BoiID {
-        // The hash in two 64-bit halves. FNV's 128-bit prime is 2^88 + 0x13B, so multiplying by it
-        // is a shift and a multiplication by 0x13B, not a full 128-bit product: every record
-        // derives an id up to three times.
-        var high: UInt64 = 0x6c62_272e_07bb_0142
-        var low: UInt64 = 0x62b8_2175_6295_c58d
-        func mix(_ byte: UInt8) {
-            low ^= UInt64(byte)
-            let (carry, product) = low.multipliedFullWidth(by: 0x13B)
-            high = high &* 0x13B &+ carry &+ (low << 24)
-            low = product
-        }
-        for byte in key.bo.rawValue.utf8 { mix(byte) }
-        mix(0)
-        for byte in key.externalId.utf8 { mix(byte) }
+        var hash = FNV1a128()
+        hash.mix(key.bo.rawValue)
+        hash.mix(0)
+        hash.mix(key.externalId)
+        let (high, low) = (hash.high, hash.low)
         // Written in place, in one allocation: `String(_:radix:)` on a 128-bit integer, or an
         // array of the digits decoded into a string, cost more than the hashing.
         let text = String(unsafeUninitializedCapacity: 36) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            digits.withUTF8Buffer { digits in
-                buffer[0] = UInt8(ascii: "b")
-                buffer[1] = UInt8(ascii: "o")
-                buffer[2] = UInt8(ascii: "i")
-                buffer[3] = UInt8(ascii: "-")
-                for index in 0..<16 {
-                    let shift = UInt64(60 - 4 * index)
-                    buffer[4 + index] = digits[Int((high >> shift) & 0xF)]
-                    buffer[20 + index] = digits[Int((low >> shift) & 0xF)]
-                }
-            }
+            buffer[0] = UInt8(ascii: "b")
+            buffer[1] = UInt8(ascii: "o")
+            buffer[2] = UInt8(ascii: "i")
+            buffer[3] = UInt8(ascii: "-")
+            let digits = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[4..<36])
+            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
+            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: hash.high)), toByteOffset: 8, as: UInt64.self)
+            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low >> 32)), toByteOffset: 16, as: UInt64.self)
+            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: hash.low)), toByteOffset: 24, as: UInt64.self)
             return 36
         }
         return BoiID(rawValue: text)
+    }
+
+    /// The eight lowercase hex digits of `value`, most significant first, as the bytes of a word
+    /// in memory order: each nibble spread into a byte of its own, then made a digit, all at once.
+    private static func hexDigits(_ value: UInt32) -> UInt64 {
+        var nibbles = UInt64(value)
+        nibbles = (nibbles & 0xFFFF_0000) << 16 | nibbles & 0xFFFF
+        nibbles = (nibbles & 0x0000_FF00_0000_FF00) << 8 | nibbles & 0x0000_00FF_0000_00FF
+        nibbles = (nibbles & 0x00F0_00F0_00F0_00F0) << 4 | nibbles & 0x000F_000F_000F_000F
+        // Now the least significant nibble is in the lowest byte: swapped, the most significant
+        // comes first in memory.
+        nibbles = nibbles.byteSwapped
+        // 1 in each byte whose nibble is 10 or more, which becomes a letter: 'a' is 39 after '9' + 1.
+        let letters = (nibbles &+ 0x0606_0606_0606_0606) >> 4 & 0x0101_0101_0101_0101
+        return (nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 39).littleEndian
+    }
+}
+
+/// FNV-1a with a 128-bit state, in two 64-bit halves.
+private struct FNV1a128 {
+    var high: UInt64 = 0x6c62_272e_07bb_0142
+    var low: UInt64 = 0x62b8_2175_6295_c58d
+
+    /// The bytes where the string keeps them: iterating `utf8` cost thirty instructions a byte.
+    mutating func mix(_ text: String) {
+        let mixed: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes { mix(byte) }
+        }
+        if mixed == nil {
+            for byte in text.utf8 { mix(byte) }
+        }
+    }
+
+    /// FNV's 128-bit prime is 2^88 + 0x13B, so multiplying by it is a shift and a multiplication
+    /// by 0x13B, not a full 128-bit product: every record derives an id up to three times.
+    mutating func mix(_ byte: UInt8) {
+        low ^= UInt64(byte)
+        let (carry, product) = low.multipliedFullWidth(by: 0x13B)
+        high = high &* 0x13B &+ carry &+ (low << 24)
+        low = product
     }
 }
 

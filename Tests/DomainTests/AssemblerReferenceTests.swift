@@ -234,4 +234,35 @@ struct AssemblerReferenceTests {
         #expect(F.id("Contract", "Д-7 ü").rawValue == "boi-2ed116c03bf42c72f27212c159512ea8")
         #expect(F.id("", "").rawValue == "boi-d228cb69101a8caf78912b704e4a147f")
     }
+
+    /// The id as FNV-1a 128 defines it, computed the plain way (a full 128-bit product per byte,
+    /// each hex digit on its own), for keys short and long, ASCII and not: the fast derivation
+    /// must give the very same ids.
+    @Test func derivedIdsAreFNV1a128OfTheKey() {
+        func reference(_ bo: String, _ externalId: String) -> String {
+            var hash = (high: UInt64(0x6c62_272e_07bb_0142), low: UInt64(0x62b8_2175_6295_c58d))
+            // The prime 2^88 + 0x13B as (high, low) halves.
+            let prime = (high: UInt64(1) << 24, low: UInt64(0x13B))
+            for byte in Array(bo.utf8) + [0] + Array(externalId.utf8) {
+                hash.low ^= UInt64(byte)
+                let (carry, low) = hash.low.multipliedFullWidth(by: prime.low)
+                hash.high = hash.high &* prime.low &+ hash.low &* prime.high &+ carry
+                hash.low = low
+            }
+            func hex(_ half: UInt64) -> String {
+                String(repeating: "0", count: 16 - String(half, radix: 16).count) + String(half, radix: 16)
+            }
+            return "boi-" + hex(hash.high) + hex(hash.low)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019-_ .Дяü€😀")
+        for length in 0..<80 {
+            for _ in 0..<20 {
+                let externalId = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                for bo in ["Person", "", "AVeryLongBusinessObjectCode"] {
+                    #expect(F.id(BOCode(bo), externalId).rawValue == reference(bo, externalId), "\(bo) \(externalId)")
+                }
+            }
+        }
+    }
 }
