@@ -191,7 +191,15 @@ struct ExecuteTests {
     @Test func textPostgresArray() async throws {
         try await TestDatabase.with { database in
             let connection = try database.connect()
-            let values: [String?] = ["a", "with \"quote\"", "back\\slash", nil, "", "ü,{}"]
+            // Long texts with `"` or `\` at every place, before and after whole words of none.
+            let long = (0..<26).flatMap { place in
+                ["\"", "\\"].map { special -> String? in
+                    var text = Array("boi-0123456789abcdef-tail-€ü".utf8)
+                    text.insert(contentsOf: special.utf8, at: place)
+                    return String(decoding: text, as: UTF8.self)
+                }
+            }
+            let values: [String?] = ["a", "with \"quote\"", "back\\slash", nil, "", "ü,{}", "\"\\\"\\\"\\\"\\"] + long
             let rows = try connection.execute(
                 "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n",
                 [PostgresArray.text(values)]
