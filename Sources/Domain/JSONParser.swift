@@ -177,44 +177,50 @@ public struct JSONParser {
 
     /// A string literal; `position` is at its opening quote. Strings without escapes, the usual
     /// case, are validated and copied in one go, after one pass that reads eight bytes at a time
-    /// up to the closing quote and notes whether any byte is not ASCII.
+    /// up to the word that holds the closing quote, takes the quote's place in it from the word's
+    /// bits, and notes whether any byte is not ASCII.
     /// - Parameter isName: a member's name, looked for in ``names`` before it is made.
     private mutating func parseString(isName: Bool = false) throws(Failure) -> String {
         position += 1
         let start = position
         var highBits: UInt64 = 0
-        while position < bytes.count {
-            if bytes.count - position >= 8, let base = bytes.baseAddress {
+        if let base = bytes.baseAddress {
+            while bytes.count - position >= 8 {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-                if !JSONText.anyNeedsEscape(word) {
+                let special = JSONText.escapeMask(word)
+                if special == 0 {
                     highBits |= word
                     position += 8
                     continue
                 }
+                // The bytes before the first that ends or interrupts the string (exact, see
+                // ``JSONText/escapeMask(_:)``) are plain text; that byte is read below.
+                let plain = special.trailingZeroBitCount / 8
+                highBits |= word & ~(UInt64.max << UInt64(plain * 8))
+                position += plain
+                break
             }
-            // A word that holds the closing quote (or an escape, or a control character), or the
-            // last few bytes: byte by byte.
-            let end = min(position + 8, bytes.count)
-            while position < end {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") {
-                    let isASCII = highBits & 0x8080_8080_8080_8080 == 0
-                    let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                    texts.longestString = max(texts.longestString, utf8.count)
-                    let text =
-                        isName
-                        ? try names.name(utf8) { utf8 throws(Failure) in
-                            try Self.string(utf8, isASCII: isASCII, from: start)
-                        }
-                        : try Self.string(utf8, isASCII: isASCII, from: start)
-                    position += 1
-                    return text
-                }
-                if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
-                guard byte >= 0x20 else { throw failure("unescaped control character in a string") }
-                highBits |= UInt64(byte)
+        }
+        // The byte found above, or the last few bytes of the input: one at a time.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let isASCII = highBits & 0x8080_8080_8080_8080 == 0
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                texts.longestString = max(texts.longestString, utf8.count)
+                let text =
+                    isName
+                    ? try names.name(utf8) { utf8 throws(Failure) in
+                        try Self.string(utf8, isASCII: isASCII, from: start)
+                    }
+                    : try Self.string(utf8, isASCII: isASCII, from: start)
                 position += 1
+                return text
             }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            guard byte >= 0x20 else { throw failure("unescaped control character in a string") }
+            highBits |= UInt64(byte)
+            position += 1
         }
         throw failure("unterminated string")
     }

@@ -30,11 +30,18 @@ public enum JSONText {
     /// 0x20 borrows when 0x20 is subtracted from it, and so does a zero byte of the word xor-ed
     /// with `"` or `\` (bytes of 0x80 and above are masked off by `~word`).
     static func anyNeedsEscape(_ word: UInt64) -> Bool {
+        escapeMask(word) != 0
+    }
+
+    /// The high bit of each byte of `word` (read little-endian) that ``anyNeedsEscape(_:)`` finds,
+    /// exact up to the first such byte: a borrow only runs towards higher bytes, so bytes after
+    /// the first may be marked too, but never one before it, and the first always is.
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let control = (word &- ones &* 0x20) & ~word
-        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & (ones &* 0x80) != 0
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & (ones &* 0x80)
     }
 
     static func needsEscape(_ byte: UInt8) -> Bool {

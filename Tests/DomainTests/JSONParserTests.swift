@@ -179,6 +179,29 @@ struct MessageJSONTests {
         }
     }
 
+    /// Strings are read a word at a time up to the word that ends them: whatever ends or
+    /// interrupts one (its quote, an escape, a control character, a byte that is not UTF-8) is
+    /// found at every place in a word and across words, and so is text that is not ASCII.
+    @Test func everyByteOfAStringIsReadWhereverItFallsInAWord() throws {
+        let encoder = JSONEncoder()
+        for length in 0..<40 {
+            for place in 0...length {
+                for inserted in ["\"", "\\", "\n", "é", "€😀", "\u{1}"] {
+                    var text = String(repeating: "x", count: length)
+                    text.insert(contentsOf: inserted, at: text.index(text.startIndex, offsetBy: place))
+                    let json = Array(try encoder.encode(["k": text]))
+                    #expect(try JSONParser.parse(json) == .object(["k": .string(text)]), "\(text.debugDescription)")
+                }
+                var invalid = Array(#"{"k":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: length) + Array(#""}"#.utf8)
+                invalid.insert(0xFF, at: 6 + place)
+                #expect(throws: JSONParser.Failure.self, "0xFF at \(place) of \(length)") { try JSONParser.parse(invalid) }
+                var control = Array(#"{"k":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: length) + Array(#""}"#.utf8)
+                control.insert(0x1F, at: 6 + place)
+                #expect(throws: JSONParser.Failure.self, "0x1F at \(place) of \(length)") { try JSONParser.parse(control) }
+            }
+        }
+    }
+
     /// Names kept from earlier messages are found only by their very bytes: names alike in length,
     /// head and tail, names that differ only in case or in a non-ASCII letter, names too long to
     /// keep and names with escapes all come out as written, however often they repeat, also after
