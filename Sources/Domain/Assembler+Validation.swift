@@ -75,12 +75,12 @@ extension Assembler {
             if checkTexts, let reason = column.containsNUL ? "its name \(Self.nulReason)" : unstorable(value) {
                 return refuse(column, reason)
             }
-            if column == table.externalId || table.references.contains(where: { $0.column == column })
-                || table.catalogs.contains(where: { $0.column == column })
+            if column.isSame(as: table.externalId) || table.references.contains(where: { $0.column.isSame(as: column) })
+                || table.catalogs.contains(where: { $0.column.isSame(as: column) })
             {
                 continue
             }
-            if column == table.removed {
+            if let removed = table.removed, column.isSame(as: removed) {
                 switch value {
                 case .bool(let removed): fields.removed = removed
                 case .null: break

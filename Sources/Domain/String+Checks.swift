@@ -6,6 +6,14 @@ extension String {
         utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? utf8.contains(0)
     }
 
+    /// `==`, telling texts of different lengths apart from their lengths alone (kept in the
+    /// string itself): `==` calls into the standard library for every two texts that are not the
+    /// very same, and a record's columns are compared with the mapping's special columns, which
+    /// they mostly are not.
+    func isSame(as other: String) -> Bool {
+        utf8.count == other.utf8.count && self == other
+    }
+
     /// Empty or only whitespace. A visible ASCII first byte, as nearly every id has, settles it
     /// without walking the text's characters (a grapheme break search for each of them).
     var isBlank: Bool {
