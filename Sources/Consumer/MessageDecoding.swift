@@ -22,9 +22,9 @@ enum DecodedMessage: Sendable {
                     // records mostly follow each other, and room for a fixed sixteen was twice
                     // what the benchmark's rows need.
                     var rowColumns = JSONParser.objectCapacity
-                    var names = JSONNameCache()
+                    var shapes = JSONShapes()
                     let decoded = part.map { message in
-                        let decoded = decode(message, rowColumns: rowColumns, names: &names)
+                        let decoded = decode(message, rowColumns: rowColumns, shapes: &shapes)
                         if case .record(let record) = decoded { rowColumns = record.message.row.count }
                         return decoded
                     }
@@ -40,16 +40,16 @@ enum DecodedMessage: Sendable {
     /// Decodes one message; a message that is not one of ours is refused, never dropped.
     /// - Parameters:
     ///   - rowColumns: the columns its row likely has.
-    ///   - names: the member names of the messages decoded before it.
+    ///   - shapes: what the parser remembers of the messages decoded before it.
     static func decode(
-        _ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity, names: inout JSONNameCache
+        _ message: KafkaMessage, rowColumns: Int = JSONParser.objectCapacity, shapes: inout JSONShapes
     ) -> DecodedMessage {
         let members: [(name: String, value: JSONValue)]
         let texts: JSONTextSummary
         do {
             guard
                 let object = try JSONParser.parseMembersSummarized(
-                    message.value, objectCapacity: rowColumns, names: &names)
+                    message.value, objectCapacity: rowColumns, shapes: &shapes)
             else {
                 let json = try JSONParser.parse(message.value)
                 return refuse(message, members: [], field: nil, reason: "expected a JSON object, found \(json.kindName)")

@@ -1,7 +1,8 @@
 /// A record's values, sorted by what the mapping says they are.
 struct RecordFields {
-    /// Plain fields and child rows, by field name: the row's columns in name order, then the
-    /// child fields. As an object's members: a document is made of them without another array.
+    /// Plain fields and child rows, in field name order, each once (a child field takes the
+    /// place of a column of its name). As an object's members: a document is made of them as
+    /// they are, without another array or a sort.
     var plain: [JSONObject.Member] = []
     var references: [(mapping: ReferenceMapping, value: JSONValue)] = []
     var catalogs: [(mapping: CatalogMapping, value: JSONValue)] = []
@@ -11,6 +12,21 @@ struct RecordFields {
     var hasContent: Bool {
         removed || plain.contains { !$0.value.isEmptyValue } || references.contains { $0.value != .null }
             || catalogs.contains { $0.value != .null }
+    }
+
+    /// Puts a child field among the row's columns, in its place by name.
+    mutating func setPlain(_ field: String, _ value: JSONValue) {
+        var low = 0
+        var high = plain.count
+        while low < high {
+            let middle = (low + high) / 2
+            if plain[middle].key < field { low = middle + 1 } else { high = middle }
+        }
+        if low < plain.count && plain[low].key == field {
+            plain[low].value = value
+        } else {
+            plain.insert(JSONObject.Member(key: field, value: value), at: low)
+        }
     }
 
     func value(of field: String) -> JSONValue? {
@@ -103,7 +119,7 @@ extension Assembler {
             }
             // In an order of their own: the same rows read in another order are the same document.
             if rows.count > 1 { rows.sort(by: JSONValue.canonicallyPrecedes) }
-            fields.plain.append(JSONObject.Member(key: child.field, value: .array(rows)))
+            fields.setPlain(child.field, .array(rows))
         }
         for reference in table.references {
             let value = record.row[reference.column] ?? .null

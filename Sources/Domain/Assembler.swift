@@ -72,8 +72,8 @@ public struct Assembler: Sendable {
         let before = instance
         instance.actual = true
         if existing == nil {
-            // All at once: one sort instead of an insert per field.
-            instance.document = JSONObject(unsorted: fields.plain)
+            // All at once, as they are sorted already, instead of an insert per field.
+            instance.document = JSONObject(sorted: fields.plain)
         } else {
             for member in fields.plain { instance.document[member.key] = member.value }
         }

@@ -37,6 +37,17 @@ public struct JSONObject: Hashable, Sendable {
         self.members = members
     }
 
+    /// Members in the order they were read, sorted in place as `orders` sorted members of the
+    /// same names before, if it did.
+    init(unsorted members: consuming [Member], orders: inout JSONShapes.Orders) {
+        if orders.applies(to: members) {
+            orders.sort(&members)
+        } else {
+            Self.sortKeepingLast(&members)
+        }
+        self.members = members
+    }
+
     /// Members already in key order, each key once (as taken from other objects in order).
     init(sorted members: consuming [Member]) {
         assert(members.indices.dropFirst().allSatisfy { members[$0 - 1].key < members[$0].key })
@@ -52,28 +63,49 @@ public struct JSONObject: Hashable, Sendable {
         return JSONObject(sorted: kept)
     }
 
-    /// Sorts by key, stably, and drops all but the last member of each key. Most input is a
-    /// row of a few columns, often sorted or nearly so: sorted in place by insertion, which
-    /// moves nothing that is in order already. Members are swapped through the buffer: a swap
-    /// moves their bits, where copying a member out and assigning it back retained and released
-    /// its name and value at every step.
+    /// Sorts by key, stably, and drops all but the last member of each key.
     private static func sortKeepingLast(_ members: inout [Member]) {
-        if members.count <= 32 {
-            members.withUnsafeMutableBufferPointer { buffer in
-                for index in buffer.indices.dropFirst() {
-                    var slot = index
-                    while slot > 0 && buffer[slot].key < buffer[slot - 1].key {
-                        buffer.swapAt(slot, slot - 1)
-                        slot -= 1
-                    }
-                }
-            }
+        if members.count <= insertionSortLimit {
+            var swaps: [UInt8]? = nil
+            sortByInsertion(&members, swaps: &swaps)
         } else {
             members = members.enumerated()
                 .sorted { $0.element.key != $1.element.key ? $0.element.key < $1.element.key : $0.offset < $1.offset }
                 .map(\.element)
         }
-        guard members.indices.dropFirst().contains(where: { members[$0].key == members[$0 - 1].key }) else { return }
+        keepLastOfEachKey(&members)
+    }
+
+    /// The most members ``sortByInsertion(_:swaps:)`` sorts.
+    static let insertionSortLimit = 32
+
+    /// Most input is a row of a few columns, often sorted or nearly so: sorted in place by
+    /// insertion, which moves nothing that is in order already. Members are swapped through the
+    /// buffer: a swap moves their bits, where copying a member out and assigning it back retained
+    /// and released its name and value at every step.
+    /// - Parameter swaps: where given, each swap is noted as the higher of the two places, so
+    ///   that members of the same names in the same order can be sorted again without comparing.
+    static func sortByInsertion(_ members: inout [Member], swaps: inout [UInt8]?) {
+        precondition(members.count <= insertionSortLimit)
+        members.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices.dropFirst() {
+                var slot = index
+                while slot > 0 && buffer[slot].key < buffer[slot - 1].key {
+                    buffer.swapAt(slot, slot - 1)
+                    swaps?.append(UInt8(slot))
+                    slot -= 1
+                }
+            }
+        }
+    }
+
+    /// Of members sorted by key, stably, drops all but the last of each key.
+    /// - Returns: whether any key was there more than once.
+    @discardableResult
+    static func keepLastOfEachKey(_ members: inout [Member]) -> Bool {
+        guard members.indices.dropFirst().contains(where: { members[$0].key == members[$0 - 1].key }) else {
+            return false
+        }
         var kept: [Member] = []
         kept.reserveCapacity(members.count)
         for member in members {
@@ -84,6 +116,7 @@ public struct JSONObject: Hashable, Sendable {
             }
         }
         members = kept
+        return true
     }
 
     /// Where `key` is, or where it would go.

@@ -23,7 +23,7 @@ public struct JSONParser {
     private var position = 0
     private var depth = 0
     private var texts = JSONTextSummary.empty
-    private var names = JSONNameCache.off
+    private var shapes = JSONShapes.off
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -53,20 +53,20 @@ public struct JSONParser {
     public static func parseMembers(
         _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity
     ) throws(Failure) -> [(name: String, value: JSONValue)]? {
-        var names = JSONNameCache.off
-        return try parseMembersSummarized(bytes, objectCapacity: objectCapacity, names: &names)?.members
+        var shapes = JSONShapes.off
+        return try parseMembersSummarized(bytes, objectCapacity: objectCapacity, shapes: &shapes)?.members
     }
 
     /// ``parseMembers(_:objectCapacity:)``, and what every string of the object was like.
-    /// - Parameter names: member names made before, for messages read one after another.
+    /// - Parameter shapes: what the parser remembers of the messages it read before this one.
     public static func parseMembersSummarized(
-        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity, names: inout JSONNameCache
+        _ bytes: [UInt8], objectCapacity: Int = JSONParser.objectCapacity, shapes: inout JSONShapes
     ) throws(Failure) -> (members: [(name: String, value: JSONValue)], texts: JSONTextSummary)? {
         try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
             // Moved in and out, not copied: a copy would be copied again at its first change.
-            swap(&parser.names, &names)
-            defer { swap(&parser.names, &names) }
+            swap(&parser.shapes, &shapes)
+            defer { swap(&parser.shapes, &shapes) }
             parser.skipWhitespace()
             guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
                 _ = try parser.parseDocument()
@@ -110,7 +110,7 @@ public struct JSONParser {
         var members: [JSONObject.Member] = []
         members.reserveCapacity(capacity)
         try parseMembers { members.append(JSONObject.Member(key: $0, value: $1)) }
-        return JSONObject(unsorted: consume members)
+        return JSONObject(unsorted: consume members, orders: &shapes.orders)
     }
 
     /// Reads an object member by member, in the order they are written, into `add`.
@@ -179,7 +179,7 @@ public struct JSONParser {
     /// case, are validated and copied in one go, after one pass that reads eight bytes at a time
     /// up to the word that holds the closing quote, takes the quote's place in it from the word's
     /// bits, and notes whether any byte is not ASCII.
-    /// - Parameter isName: a member's name, looked for in ``names`` before it is made.
+    /// - Parameter isName: a member's name, looked for in ``shapes`` before it is made.
     private mutating func parseString(isName: Bool = false) throws(Failure) -> String {
         position += 1
         let start = position
@@ -210,7 +210,7 @@ public struct JSONParser {
                 texts.longestString = max(texts.longestString, utf8.count)
                 let text =
                     isName
-                    ? try names.name(utf8) { utf8 throws(Failure) in
+                    ? try shapes.names.name(utf8) { utf8 throws(Failure) in
                         try Self.string(utf8, isASCII: isASCII, from: start)
                     }
                     : try Self.string(utf8, isASCII: isASCII, from: start)

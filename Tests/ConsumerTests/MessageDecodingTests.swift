@@ -14,8 +14,8 @@ struct MessageDecodingTests {
     }
 
     static func decode(_ message: KafkaMessage) -> DecodedMessage {
-        var names = JSONNameCache()
-        return DecodedMessage.decode(message, names: &names)
+        var shapes = JSONShapes()
+        return DecodedMessage.decode(message, shapes: &shapes)
     }
 
     static func rejection(_ text: String) throws -> RecordError {

@@ -76,10 +76,10 @@ enum AssemblerFixture {
     static func runAsRead(
         _ records: [RecordMessage], into set: inout WorkingSet, assembler: Assembler = Assembler(mapping: mapping)
     ) throws {
-        var names = JSONNameCache()
+        var shapes = JSONShapes()
         for record in records {
             let raw = Array(try JSONEncoder().encode(record))
-            let (members, texts) = try #require(try JSONParser.parseMembersSummarized(raw, names: &names))
+            let (members, texts) = try #require(try JSONParser.parseMembersSummarized(raw, shapes: &shapes))
             guard case .record(let read) = try InMigrationMessage(members: members) else {
                 Issue.record("\(record) was not read back as a record")
                 continue

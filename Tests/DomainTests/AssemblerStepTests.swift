@@ -18,6 +18,23 @@ struct AssemblerStepTests {
         #expect(person.document["external_id"] == nil, "the externalId is the instance's key, not a field")
     }
 
+    /// A document is the row's columns and the child fields in name order, each once: a child
+    /// field sorts among the columns wherever its name falls, and takes the place of a column of
+    /// its name, as it did when the document was sorted after the fact.
+    @Test func childFieldsTakeTheirPlaceAmongTheColumnsByName() throws {
+        let phone = JSONValue.object(["number": .string("+7 1")])
+        for columns in [["a": "x"], ["zz": "x"], ["a": "x", "zz": "y"], ["phones": "a column"], [:]] {
+            var set = WorkingSet()
+            var row = JSONObject(columns.map { ($0.key, JSONValue.string($0.value)) })
+            row["iin"] = .string("1")
+            F.run([F.record("in_person", "P-1", row, children: ["phones": [phone]])], into: &set)
+            let document = try #require(set.instance("Person", "P-1")).document
+            #expect(document["phones"] == .array([phone]), "\(columns)")
+            #expect(document.keys == document.keys.sorted(), "\(columns)")
+            #expect(Set(document.keys) == Set(columns.keys).union(["iin", "phones", "department"]), "\(columns)")
+        }
+    }
+
     /// The starter sends child rows without their link column; earlier versions sent it, and a
     /// record may mix both: the document is the same either way.
     @Test func childRowsWithOrWithoutTheirLinkGiveTheSameDocument() throws {

@@ -171,10 +171,10 @@ struct MessageJSONTests {
             ("{}", 0, false),
         ]
         // Twice each, with one cache of names: names found in it are counted too.
-        var names = JSONNameCache()
+        var shapes = JSONShapes()
         for (text, longest, nul) in cases + cases {
             let (_, texts) = try #require(
-                try JSONParser.parseMembersSummarized(Array(text.utf8), names: &names), "\(text)")
+                try JSONParser.parseMembersSummarized(Array(text.utf8), shapes: &shapes), "\(text)")
             #expect(texts == JSONTextSummary(longestString: longest, holdsNUL: nul), "\(text)")
         }
     }
@@ -202,6 +202,34 @@ struct MessageJSONTests {
         }
     }
 
+    /// Objects whose names come in an order read before are sorted by the swaps remembered from
+    /// then: whatever the names, their order, repeats (the last counts) and how many shapes come
+    /// and go, every object is what parsing it alone gives.
+    @Test func objectsSortedAsOnesReadBeforeAreTheObjectsAsWritten() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pool = ["a", "b", "c", "external_id", "department_external_id", "z", "Zed", "é", "a_very_long_name_of_a_column"]
+        // A few shapes used often (found again), and now and then a new one (remembered anew).
+        var shapesSeen: [[String]] = (0..<6).map { _ in
+            (0..<Int.random(in: 2...9, using: &generator)).map { _ in pool.randomElement(using: &generator)! }
+        }
+        var shapes = JSONShapes()
+        for round in 0..<3000 {
+            if round % 50 == 0 {
+                shapesSeen.append((0..<Int.random(in: 0...12, using: &generator)).map { _ in pool.randomElement(using: &generator)! })
+            }
+            let names = shapesSeen.randomElement(using: &generator)!
+            let row = names.enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",")
+            let text = #"{"row":{\#(row)},"rows":[{\#(row)},{\#(row)}]}"#
+            let alone = try JSONParser.parse(text)
+            let (members, _) = try #require(try JSONParser.parseMembersSummarized(Array(text.utf8), shapes: &shapes))
+            #expect(JSONValue.object(JSONObject(members.map { ($0.name, $0.value) })) == alone, "\(text)")
+            // The last of a repeated name counts, in the order read.
+            var expected: [String: JSONValue] = [:]
+            for (index, name) in names.enumerated() { expected[name] = .number(JSONNumber(Double(index))) }
+            #expect(alone["row"] == .object(JSONObject(expected.map { ($0.key, $0.value) })))
+        }
+    }
+
     /// Names kept from earlier messages are found only by their very bytes: names alike in length,
     /// head and tail, names that differ only in case or in a non-ASCII letter, names too long to
     /// keep and names with escapes all come out as written, however often they repeat, also after
@@ -217,25 +245,25 @@ struct MessageJSONTests {
             }
             return Array("{\(members.joined(separator: ","))}".utf8)
         }
-        var names = JSONNameCache()
+        var shapes = JSONShapes()
         // More distinct names than the cache keeps, so it starts again on the way.
         let many = (0..<3000).map { "wide_table_column_\($0)" }
         for round in 0..<3 {
             for list in [written, written.reversed(), many, written] {
-                let (members, _) = try #require(try JSONParser.parseMembersSummarized(message(list), names: &names))
+                let (members, _) = try #require(try JSONParser.parseMembersSummarized(message(list), shapes: &shapes))
                 #expect(members.map(\.name) == list, "round \(round)")
                 for (index, member) in members.enumerated() {
                     #expect(member.value == .object([list[index]: .number(JSONNumber(Double(index)))]))
                 }
             }
             let (escaped, _) = try #require(
-                try JSONParser.parseMembersSummarized(message(written, escaped: true), names: &names))
+                try JSONParser.parseMembersSummarized(message(written, escaped: true), shapes: &shapes))
             #expect(escaped.map(\.name) == written)
         }
         var invalid = Array(#"{"ab":1}"#.utf8)
         invalid[2] = 0xFF
         for _ in 0..<2 {
-            #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembersSummarized(invalid, names: &names) }
+            #expect(throws: JSONParser.Failure.self) { try JSONParser.parseMembersSummarized(invalid, shapes: &shapes) }
         }
     }
 }
