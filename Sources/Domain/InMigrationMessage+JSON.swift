@@ -55,7 +55,7 @@ private struct MessageFields {
     let members: [(name: String, value: JSONValue)]
 
     private subscript(_ name: String) -> JSONValue? {
-        members.last { $0.name == name }?.value
+        members.last { $0.name.isSame(as: name) }?.value
     }
 
     func string(_ key: String) throws(MessageFormatError) -> String {

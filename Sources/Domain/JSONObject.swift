@@ -103,7 +103,7 @@ public struct JSONObject: Hashable, Sendable {
     /// - Returns: whether any key was there more than once.
     @discardableResult
     static func keepLastOfEachKey(_ members: inout [Member]) -> Bool {
-        guard members.indices.dropFirst().contains(where: { members[$0].key == members[$0 - 1].key }) else {
+        guard members.indices.dropFirst().contains(where: { members[$0].key.isSame(as: members[$0 - 1].key) }) else {
             return false
         }
         var kept: [Member] = []
@@ -126,7 +126,7 @@ public struct JSONObject: Hashable, Sendable {
         while low < high {
             let middle = (low + high) / 2
             let candidate = members[middle].key
-            if candidate == key { return (middle, true) }
+            if candidate.isSame(as: key) { return (middle, true) }
             if candidate < key { low = middle + 1 } else { high = middle }
         }
         return (low, false)
