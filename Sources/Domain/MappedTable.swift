@@ -58,6 +58,6 @@ struct MappedTables: Sendable {
 
     subscript(name: String) -> MappedTable? {
         if let byName { return byName[name] }
-        return names.firstIndex(of: name).map { tables[$0] }
+        return names.firstIndex { $0.isSame(as: name) }.map { tables[$0] }
     }
 }

@@ -126,7 +126,9 @@ final class ColumnIndex: Sendable {
 
     /// The first column of this name.
     func position(of name: String) -> Int? {
-        guard let positions else { return names.firstIndex(of: name) }
+        // Lengths first: `==` calls into the standard library for every name that is not the
+        // very same text, and most names compared are not the one looked for.
+        guard let positions else { return names.firstIndex { $0.utf8.count == name.utf8.count && $0 == name } }
         return positions[name]
     }
 }
