@@ -150,14 +150,27 @@ struct BatchProcessor: Sendable {
         var ends: [Int32: Int64] = [:]
         var moves: [Int32: (from: Int64?, to: Int64)] = [:]
         var gaps: [OffsetGap] = []
-        for (message, fresh) in zip(messages, isFresh) {
-            if ends[message.partition] == nil, let position = stored[message.partition], message.offset > position {
+        // A run of messages of one partition at a time (a poll returns them so): its partition's
+        // entries are looked up once, not for every message.
+        var start = messages.startIndex
+        while start < messages.endIndex {
+            let partition = messages[start].partition
+            var next = start
+            while next < messages.endIndex && messages[next].partition == partition { next += 1 }
+            let position = stored[partition]
+            if ends[partition] == nil, let position, messages[start].offset > position {
                 gaps.append(
-                    OffsetGap(group: group, topic: topic, partition: message.partition, from: position, to: message.offset))
+                    OffsetGap(group: group, topic: topic, partition: partition, from: position, to: messages[start].offset))
             }
-            ends[message.partition] = max(ends[message.partition] ?? 0, message.offset + 1)
-            guard fresh else { continue }
-            moves[message.partition] = (stored[message.partition], ends[message.partition] ?? message.offset + 1)
+            var end = ends[partition] ?? 0
+            var freshEnd: Int64?
+            for index in start..<next {
+                end = max(end, messages[index].offset + 1)
+                if isFresh[index] { freshEnd = end }
+            }
+            ends[partition] = end
+            if let freshEnd { moves[partition] = (position, freshEnd) }
+            start = next
         }
         var set = try load(decoded, waiting: waiting, in: transaction)
         var changes = StoreChanges()
