@@ -47,4 +47,18 @@ struct ValueTypeTests {
         #expect(mapping.isSystem("Person"))
         #expect(mapping.knownBOs.contains("Company"))
     }
+
+    /// Ids hash by their length and last eight bytes: equal ids are found, and ids alike in those
+    /// but not in front, or shorter than eight bytes, are still told apart.
+    @Test func idsAreFoundByTheirHashWhateverTheyShare() {
+        let derived = (0..<2000).map { BoiID.derived(from: BOKey(bo: "Person", externalId: "P-\($0)")) }
+        let alike = (0..<200).map { BoiID(rawValue: "prefix-\($0)-same-tail") }
+        let short = ["", "a", "ab", "abcdefg", "abcdefgh", "bbcdefgh"].map(BoiID.init(rawValue:))
+        let all = derived + alike + short
+        let set = Set(all)
+        #expect(set.count == all.count)
+        for id in all { #expect(set.contains(BoiID(rawValue: String(decoding: Array(id.rawValue.utf8), as: UTF8.self)))) }
+        #expect(!set.contains(BoiID(rawValue: "prefix-200-same-tail")))
+        #expect(!set.contains(BoiID(rawValue: "abcdef")))
+    }
 }
