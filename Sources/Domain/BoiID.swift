@@ -104,6 +104,14 @@ public struct BOKey: Hashable, Comparable, Codable, Sendable, CustomStringConver
 
     public var description: String { "\(bo):\(externalId)" }
 
+    /// The externalId and the BO code's length: a batch hashes each key several times, and the
+    /// code, one of a handful, told keys apart far less than it cost to hash. Keys that differ
+    /// only in a code of the same length share a bucket and are told apart by `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(externalId)
+        hasher.combine(bo.rawValue.utf8.count)
+    }
+
     public static func < (lhs: BOKey, rhs: BOKey) -> Bool {
         (lhs.bo.rawValue, lhs.externalId) < (rhs.bo.rawValue, rhs.externalId)
     }

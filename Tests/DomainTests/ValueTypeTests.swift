@@ -61,4 +61,15 @@ struct ValueTypeTests {
         #expect(!set.contains(BoiID(rawValue: "prefix-200-same-tail")))
         #expect(!set.contains(BoiID(rawValue: "abcdef")))
     }
+
+    /// Keys hash by their externalId and the length of their BO code: keys of one externalId
+    /// under codes of the same length are still told apart.
+    @Test func keysAreFoundByTheirHashWhateverTheyShare() {
+        let bos: [BOCode] = ["Person", "Persoo", "Department", "X", ""]
+        let keys = bos.flatMap { bo in (0..<300).map { BOKey(bo: bo, externalId: "E-\($0 % 150)-\($0)") } }
+        let set = Set(keys)
+        #expect(set.count == keys.count)
+        for key in keys { #expect(set.contains(BOKey(bo: BOCode(String(key.bo.rawValue)), externalId: key.externalId))) }
+        #expect(!set.contains(BOKey(bo: "Persom", externalId: "E-0-0")))
+    }
 }
