@@ -11,8 +11,8 @@ public struct BoiID: StringIdentifier, Comparable {
     public static func < (lhs: BoiID, rhs: BoiID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The length and the last eight bytes: a derived id ends in the low half of its FNV hash,
-    /// which tells ids apart as well as all of its bytes, hashed in a third of the time (a batch
-    /// hashes each of its ids some ten times). Equal ids have equal bytes, so any id hashes
+    /// which tells ids apart as well as all of its bytes, for half the instructions of hashing
+    /// them all (a batch hashes each of its ids several times). Equal ids have equal bytes, so any id hashes
     /// alike to its equals; ids that differ only further forward share a bucket, and are told
     /// apart by `==`.
     public func hash(into hasher: inout Hasher) {
