@@ -24,8 +24,13 @@ struct RecordFields {
         }
         if low < plain.count && plain[low].key == field {
             plain[low].value = value
-        } else {
-            plain.insert(JSONObject.Member(key: field, value: value), at: low)
+            return
+        }
+        // Appended into the room reserved for it and moved into place: `insert(_:at:)` made a
+        // new buffer for every record.
+        plain.append(JSONObject.Member(key: field, value: value))
+        plain.withUnsafeMutableBufferPointer { members in
+            for index in stride(from: members.count - 1, to: low, by: -1) { members.swapAt(index, index - 1) }
         }
     }
 

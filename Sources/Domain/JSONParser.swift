@@ -156,6 +156,9 @@ public struct JSONParser {
             position += 1
             return array
         }
+        // Room for a few at once: grown from nothing, an array of child rows was made anew for
+        // its first, second and third element.
+        array.reserveCapacity(4)
         while true {
             // The objects of an array are child rows, of a few columns each: sized for sixteen
             // members, each of them took a kilobyte, a million of them per million records.
