@@ -20,10 +20,14 @@ extension BatchProcessor {
         changes.unparked = Array(set.unparkedSlots)
         changes.parked = set.parkedSlots.compactMap { set.parked[$0] }
         changes.outbox.reserveCapacity(set.events.count + set.rejections.count)
-        for event in set.events {
-            changes.outbox.append(
-                OutboxMessage(
-                    topic: topics.boi, key: Array(event.boiId.rawValue.utf8), value: event.json))
+        changes.creationTexts.reserveCapacity(set.created.count)
+        for (event, created) in zip(set.events, set.creationDocuments) {
+            let (json, changesText) = event.jsonNotingChanges
+            // The document the event created the instance with is the one it still has.
+            if let created, set.instances[event.boiId]?.document.sharesMembers(with: created) == true {
+                changes.creationTexts[event.boiId] = json[changesText]
+            }
+            changes.outbox.append(OutboxMessage(topic: topics.boi, key: Array(event.boiId.rawValue.utf8), value: json))
         }
         for rejection in set.rejections {
             changes.outbox.append(OutboxMessage(topic: topics.deadLetter, key: nil, value: rejection.raw))

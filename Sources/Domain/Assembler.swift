@@ -151,7 +151,8 @@ public struct Assembler: Sendable {
         set.publish(
             BOIEvent(
                 instance: instance, isCreate: isCreate, changes: changes, migrationId: record.migrationId,
-                operDate: record.operDate))
+                operDate: record.operDate),
+            creating: isCreate ? instance.document : nil)
         set.store(instance, created: isCreate)
         if let statsKey {
             set.count(statsKey) {

@@ -4,7 +4,12 @@ extension BOIEvent {
     ///
     /// Written by hand because the consumer publishes an event for nearly every record, and
     /// `JSONEncoder` cost more than everything else the consumer does to a record's output.
-    public var json: [UInt8] {
+    public var json: [UInt8] { jsonNotingChanges.json }
+
+    /// The event's JSON, as ``json``, and where in it the text of `changes` lies. The changes an
+    /// instance is created with are its document without the null members: that text, written
+    /// for the event, serves the store too (``StoreChanges``' `creationTexts`).
+    public var jsonNotingChanges: (json: [UInt8], changes: Range<Int>) {
         var writer = JSONByteWriter()
         // Members in key order: actual, bo, boiId, changes, eventId, externalId, isCreate,
         // migrationId, operDate, version.
@@ -15,7 +20,9 @@ extension BOIEvent {
         writer.append(#","boiId":"#)
         writer.appendString(boiId.rawValue)
         writer.append(#","changes":"#)
+        let changesStart = writer.written
         writer.appendObject(changes)
+        let changesEnd = writer.written
         writer.append(#","eventId":""#)
         writer.appendEscaped(boiId.rawValue)
         writer.append(UInt8(ascii: ":"))
@@ -32,6 +39,6 @@ extension BOIEvent {
         writer.append(#","version":"#)
         writer.appendInteger(version)
         writer.append(UInt8(ascii: "}"))
-        return writer.finish()
+        return (writer.finish(), changesStart..<changesEnd)
     }
 }

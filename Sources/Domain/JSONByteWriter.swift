@@ -17,6 +17,9 @@ struct JSONByteWriter: ~Copyable {
 
     deinit { base.deallocate() }
 
+    /// How many bytes are written.
+    var written: Int { count }
+
     /// The text written, as an array of exactly its size.
     consuming func finish() -> [UInt8] {
         Array(UnsafeBufferPointer(start: base, count: count))

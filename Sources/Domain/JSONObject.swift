@@ -55,12 +55,33 @@ public struct JSONObject: Hashable, Sendable {
     }
 
     /// The members whose value is not null, in one array sized for them all.
-    func removingNulls() -> JSONObject {
+    public func removingNulls() -> JSONObject {
         guard members.contains(where: { $0.value == .null }) else { return self }
         var kept: [Member] = []
         kept.reserveCapacity(members.count)
         for member in members where member.value != .null { kept.append(member) }
         return JSONObject(sorted: kept)
+    }
+
+    /// Whether `other` holds this very object's members, not an equal copy. Values share their
+    /// members until one of them changes: this is how the document an instance was created with
+    /// is known to be the one it still has, without comparing them.
+    public func sharesMembers(with other: JSONObject) -> Bool {
+        members.withUnsafeBufferPointer { mine in
+            other.members.withUnsafeBufferPointer { theirs in
+                mine.count == theirs.count && mine.baseAddress == theirs.baseAddress
+            }
+        }
+    }
+
+    /// Calls `body` with the name of each member whose value is null, in order, reading the
+    /// members where they lie.
+    public func forEachNullMember(_ body: (String) -> Void) {
+        members.withUnsafeBufferPointer { members in
+            for member in members {
+                if case .null = member.value { body(member.key) }
+            }
+        }
     }
 
     /// Sorts by key, stably, and drops all but the last member of each key.

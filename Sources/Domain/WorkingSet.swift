@@ -39,6 +39,9 @@ public struct WorkingSet: Sendable {
     var loadedSlots: Set<ParkedReference.Slot> = []
     /// Events in publication order.
     public internal(set) var events: [BOIEvent] = []
+    /// For each of `events` that created its instance, the document the instance was created
+    /// with, whose members without the nulls are the event's changes; nil for the other events.
+    public internal(set) var creationDocuments: [JSONObject?] = []
     /// Rejected records with their raw message, in order.
     public internal(set) var rejections: [Rejection] = []
     /// Errors that do not reject their record (e.g. a reference to a refused BO).
@@ -65,6 +68,7 @@ public struct WorkingSet: Sendable {
         changed.reserveCapacity(records)
         created.reserveCapacity(records)
         events.reserveCapacity(records)
+        creationDocuments.reserveCapacity(records)
         newMappings.reserveCapacity(records)
         clearedFields.reserveCapacity(records)
     }
@@ -176,7 +180,12 @@ public struct WorkingSet: Sendable {
         if slotsByTarget[reference.target]?.isEmpty == true { slotsByTarget[reference.target] = nil }
     }
 
-    mutating func publish(_ event: BOIEvent) { events.append(event) }
+    /// - Parameter document: for an event that creates its instance, the document it is created
+    ///   with (see ``creationDocuments``).
+    mutating func publish(_ event: BOIEvent, creating document: JSONObject? = nil) {
+        events.append(event)
+        creationDocuments.append(document)
+    }
 
     mutating func count(_ key: StatsKey, _ change: (inout ConsumeStats) -> Void) {
         if let index = statsByKey.lastIndex(where: { $0.key == key }) {

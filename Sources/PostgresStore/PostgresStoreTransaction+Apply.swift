@@ -13,7 +13,7 @@ extension PostgresStoreTransaction {
     ///   it, `.duplicateKey` for a unique-key clash, `.retryable` for a deadlock.
     func apply(_ changes: StoreChanges) throws -> Int64? {
         if let positions = changes.positions { try movePositions(positions) }
-        try writeInstances(changes.instances, created: changes.created)
+        try writeInstances(changes.instances, created: changes.created, texts: changes.creationTexts)
         try touch(changes.touched)
         try upsertMappings(changes.mappings)
         try unpark(fields: changes.clearedReferenceFields, slots: changes.unparked)
@@ -78,7 +78,12 @@ extension PostgresStoreTransaction {
     /// rare case. `COPY` rather than `INSERT … SELECT FROM unnest(…)`: no arrays to render,
     /// parse and unnest. Consuming 300,000 records (eight runs each, alternating) took the
     /// server 10.3 s of CPU on average (8.7–11.1) instead of 11.6 s (10.2–12.7).
-    private func writeInstances(_ instances: [BOIInstance], created: Set<BoiID>) throws {
+    ///
+    /// A new instance's document is built from the text of its creation event's changes where
+    /// `texts` has it (``DocumentJSON/encode(_:withoutNulls:)``).
+    private func writeInstances(
+        _ instances: [BOIInstance], created: Set<BoiID>, texts: [BoiID: ArraySlice<UInt8>]
+    ) throws {
         // Of an id given twice, the last given replaces the other. Found by hashing, not by
         // sorting: the consumer gives each id once (a repeat is searched for, rarely), and sorting
         // 36-character ids was a sixth of writing the batch. No order is needed: the instances to
@@ -105,7 +110,7 @@ extension PostgresStoreTransaction {
                 rows: new.lazy.map { index in
                     [
                         .text(instances[index].boiId.rawValue), .text(instances[index].bo.rawValue),
-                        .text(instances[index].externalId), .jsonb(DocumentJSON.encode(instances[index].document)),
+                        .text(instances[index].externalId), .jsonb(self.document(of: instances[index], texts: texts)),
                         .bool(instances[index].actual), .int64(instances[index].version),
                     ]
                 })
@@ -127,6 +132,11 @@ extension PostgresStoreTransaction {
                     message: "\(changed.count - updated.affectedRows) of \(changed.count) changed instances are not in the store")
             }
         }
+    }
+
+    private func document(of instance: BOIInstance, texts: [BoiID: ArraySlice<UInt8>]) -> [UInt8] {
+        guard let text = texts[instance.boiId] else { return DocumentJSON.encode(instance.document) }
+        return DocumentJSON.encode(instance.document, withoutNulls: text)
     }
 
     /// The documents go as a binary `jsonb[]`: as a text array literal, every quote in them

@@ -6,6 +6,11 @@ public struct StoreChanges: Sendable {
     public var instances: [BOIInstance] = []
     /// Of those, the ones that are new (inserted, not updated).
     public var created: Set<BoiID> = []
+    /// For instances in `created` that no later record of the batch changed again: the JSON
+    /// text of the changes their creation event publishes, which are their document's members
+    /// without the null ones, written already. A store that keeps documents as JSON builds their
+    /// text from it instead of writing every member again.
+    public var creationTexts: [BoiID: ArraySlice<UInt8>] = [:]
     /// Instances that were seen unchanged: only `inMigrationUpdatedAt` is touched.
     public var touched: [BoiID] = []
     /// New externalId → instance mappings.

@@ -89,6 +89,42 @@ struct JSONWriterTests {
         #expect(try JSONDecoder().decode(BOIEvent.self, from: Data(event.json)) == event)
     }
 
+    /// The store builds a created instance's document from the text of its event's changes:
+    /// that text is where the event says, whatever the changes hold.
+    @Test func anEventNotesWhereTheTextOfItsChangesIs() throws {
+        let instance = BOIInstance(
+            boiId: BoiID(rawValue: "boi-\"1\""), bo: "Person", externalId: "P-1", document: [:], actual: true, version: 1)
+        let changes: [JSONObject] = [
+            [:], ["a": .null], ["name": .string("N\\ \"}\" Ә")],
+            ["nested": .object(["x": .array([.object([:]), .null])]), "z": .number(JSONNumber("1.50")!)],
+        ]
+        for changes in changes {
+            let event = BOIEvent(
+                instance: instance, isCreate: true, changes: changes, migrationId: MigrationID(rawValue: "mig-\"1\""),
+                operDate: OperDate(rawValue: "2026-11-20")!)
+            let (json, range) = event.jsonNotingChanges
+            #expect(json == event.json)
+            #expect(Array(json[range]) == JSONText.object(changes))
+            #expect(try JSONParser.parse(json)["changes"] == .object(changes))
+        }
+    }
+
+    @Test func nullMembersAndSharedMembersAreTold() {
+        let document: JSONObject = ["a": .null, "b": .number(1), "c": .null, "d": .array([.null])]
+        var nulls: [String] = []
+        document.forEachNullMember { nulls.append($0) }
+        #expect(nulls == ["a", "c"])
+        let copy = document
+        #expect(copy.sharesMembers(with: document))
+        var changed = document
+        changed["b"] = .number(1)
+        #expect(changed == document)
+        #expect(!changed.sharesMembers(with: document))
+        let equal: JSONObject = ["a": .null, "b": .number(1), "c": .null, "d": .array([.null])]
+        #expect(equal == document)
+        #expect(!equal.sharesMembers(with: document))
+    }
+
     /// An event id is its instance's id and version: an event read back that says otherwise is
     /// refused rather than given a new id.
     @Test func anEventWhoseIdIsNotItsInstanceAndVersionIsRefused() throws {

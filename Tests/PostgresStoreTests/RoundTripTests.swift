@@ -193,6 +193,38 @@ struct RoundTripTests {
         }
     }
 
+    /// A new instance's document goes to the server as the text of its creation event's changes
+    /// (its members but the null ones) with the null members added at the end: what is stored is
+    /// the document, nulls and all, wherever they fall and however many there are.
+    @Test func newDocumentsBuiltFromTheirEventsChangesAreTheDocuments() async throws {
+        try await StoreFixture.with { fixture in
+            let documents: [JSONObject] = [
+                Self.rich, [:], ["only": .null], ["a": .null, "b": .null],
+                ["a": .null, "b": .string("x"), "c": .number(1)], ["a": .string("x"), "b": .null, "c": .number(1)],
+                ["a": .string("x"), "b": .number(1), "c": .null], ["a": .string("x"), "b": .array([.null])],
+                ["ключ \"null\"": .null, "z": .object(["inner": .null])],
+            ]
+            var changes = StoreChanges()
+            for (index, document) in documents.enumerated() {
+                let instance = BOIInstance(
+                    boiId: Sample.id("Person", "P-\(index)"), bo: "Person", externalId: "P-\(index)", document: document)
+                let event = BOIEvent(
+                    instance: instance, isCreate: true, changes: document.removingNulls(), migrationId: Sample.migration,
+                    operDate: OperDate(rawValue: "2026-11-20")!)
+                let (json, range) = event.jsonNotingChanges
+                changes.instances.append(instance)
+                changes.created.insert(instance.boiId)
+                changes.creationTexts[instance.boiId] = json[range]
+            }
+            #expect(try await fixture.apply(changes) == nil)
+            let instances = changes.instances
+            let stored = try await fixture.store.transaction { try $0.instances(instances.map(\.boiId)) }
+            for instance in instances {
+                #expect(stored[instance.boiId]?.document == instance.document, "\(instance.externalId)")
+            }
+        }
+    }
+
     @Test func emptyChangesAndEmptyReadsAreFine() async throws {
         try await StoreFixture.with { fixture in
             let outboxID = try await fixture.store.transaction { transaction -> Int64? in
