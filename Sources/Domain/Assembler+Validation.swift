@@ -89,7 +89,10 @@ extension Assembler {
             return refuse(table.externalId, reason)
         }
         var fields = RecordFields()
-        fields.plain.reserveCapacity(record.row.count + table.children.count)
+        // Room for the reference fields too: a new instance's document is made of this array,
+        // and they go into it.
+        fields.plain.reserveCapacity(
+            record.row.count + table.children.count + table.references.count + table.catalogs.count)
         // The row is in column-name order: of several bad columns the first by name is
         // reported, whatever order the message gave them in.
         for (column, value) in record.row {

@@ -45,7 +45,7 @@ public struct Assembler: Sendable {
         set.count(statsKey) { $0.records += 1 }
         let table: MappedTable
         let key: BOKey
-        let fields: RecordFields
+        var fields: RecordFields
         switch validate(record, raw: raw, texts: texts) {
         case .failure(let rejection):
             set.reject(rejection)
@@ -72,8 +72,10 @@ public struct Assembler: Sendable {
         let before = instance
         instance.actual = true
         if existing == nil {
-            // All at once, as they are sorted already, instead of an insert per field.
+            // All at once, as they are sorted already, instead of an insert per field. The
+            // document keeps the array alone, so the references go into its room in place.
             instance.document = JSONObject(sorted: fields.plain)
+            fields.plain = []
         } else {
             for member in fields.plain { instance.document[member.key] = member.value }
         }
@@ -84,7 +86,9 @@ public struct Assembler: Sendable {
         if let owner = uniqueKeyOwner(of: instance, in: set), var target = set.instances[owner] {
             let targetBefore = target
             target.actual = true
-            for member in fields.plain where !member.value.isEmptyValue { target.document[member.key] = member.value }
+            // A new instance's document is the record's plain fields still (its references come later).
+            let plain = existing == nil ? instance.document.members : fields.plain
+            for member in plain where !member.value.isEmptyValue { target.document[member.key] = member.value }
             // References too: one the record leaves empty keeps the owner's, resolved or parked.
             var given = fields
             given.references.removeAll { $0.value.isEmptyValue }
