@@ -39,6 +39,18 @@ extension PostgresConnection {
     ///   `.copyFailed` with the server's SQLSTATE, constraint and detail where it sent them.
     @discardableResult
     public func copyIn(binary copyStatement: String, rows: some Sequence<[CopyBinaryValue]>) throws -> Int {
+        try copyInBinary(copyStatement, rows: rows)
+    }
+
+    /// ``copyIn(binary:rows:)`` for rows in an array. Generic code over a sequence is not
+    /// specialized for a caller in another module: stepping through its rows went through the
+    /// sequence's witnesses and metadata, and cost as much as encoding them.
+    @discardableResult
+    public func copyIn(binary copyStatement: String, rows: [[CopyBinaryValue]]) throws -> Int {
+        try copyInBinary(copyStatement, rows: rows)
+    }
+
+    private func copyInBinary(_ copyStatement: String, rows: some Sequence<[CopyBinaryValue]>) throws -> Int {
         try startCopy(copyStatement, expecting: PGRES_COPY_IN) { result in
             guard PQbinaryTuples(result) == 1 else {
                 throw PostgresError(code: .copyFailed, message: "copyIn(binary:) needs COPY … FROM STDIN (FORMAT binary)")

@@ -107,7 +107,7 @@ extension PostgresStoreTransaction {
         if !new.isEmpty {
             try copy(
                 "COPY \(tables.instance) (boi_id, bo, external_id, document, actual, version) FROM STDIN (FORMAT binary)",
-                rows: new.lazy.map { index in
+                rows: new.map { index in
                     [
                         .text(instances[index].boiId.rawValue), .text(instances[index].bo.rawValue),
                         .text(instances[index].externalId), .jsonb(self.document(of: instances[index], texts: texts)),

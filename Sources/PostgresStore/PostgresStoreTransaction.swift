@@ -53,7 +53,7 @@ final class PostgresStoreTransaction: BOIStoreTransaction {
 
     /// Loads rows with one binary `COPY … FROM STDIN` of this transaction, turning conflicts
     /// into ``StoreConflict`` as ``run(_:_:)`` does.
-    func copy(_ statement: String, rows: some Sequence<[CopyBinaryValue]>) throws {
+    func copy(_ statement: String, rows: [[CopyBinaryValue]]) throws {
         _ = try mappingConflicts { try connection.copyIn(binary: statement, rows: rows) }
     }
 
