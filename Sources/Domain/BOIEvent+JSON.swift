@@ -10,7 +10,8 @@ extension BOIEvent {
     /// instance is created with are its document without the null members: that text, written
     /// for the event, serves the store too (``StoreChanges``' `creationTexts`).
     public var jsonNotingChanges: (json: [UInt8], changes: Range<Int>) {
-        var writer = JSONByteWriter()
+        // Room for a record's changes and the rest: most events outgrew 512 bytes.
+        var writer = JSONByteWriter(capacity: 1024)
         // Members in key order: actual, bo, boiId, changes, eventId, externalId, isCreate,
         // migrationId, operDate, version.
         writer.append(#"{"actual":"#)
