@@ -82,7 +82,9 @@ public struct PreloadCollector {
     private var targetKeys: [BOKey] = []
     /// Values by unique key, in the order of ``Assembler/uniqueKeys``: appended, then sorted
     /// and made unique at the end, as the keys are; a set hashed every value on the way in.
-    private var unique: [[[String]]]
+    /// Flat, a record's values one after the other: an array per record's values cost an
+    /// allocation each, and most unique keys are one field, whose values sort as strings.
+    private var unique: [[String]]
     private var catalogKeys = Set<CatalogEntryKey>()
 
     public init(_ assembler: Assembler, capacity: Int) {
@@ -110,8 +112,15 @@ public struct PreloadCollector {
             }
         }
         for (fields, position) in zip(table.uniqueKeys, table.uniqueKeyPositions) {
-            let values = fields.compactMap { (record.row[$0] ?? .null).keyText }
-            if values.count == fields.count { unique[position].append(values) }
+            let start = unique[position].count
+            for field in fields {
+                guard let value = (record.row[field] ?? .null).keyText else {
+                    // A key with an empty field is no key: the values taken so far go again.
+                    unique[position].removeSubrange(start...)
+                    break
+                }
+                unique[position].append(value)
+            }
         }
     }
 
@@ -120,7 +129,13 @@ public struct PreloadCollector {
         var preload = Preload()
         preload.recordKeys = recordKeys.sortedUnique()
         preload.targetKeys = targetKeys.sortedUnique().filter { !preload.recordKeys.sortedContains($0) }
-        for (position, values) in unique.enumerated() where !values.isEmpty {
+        for (position, flat) in unique.enumerated() where !flat.isEmpty {
+            let width = assembler.uniqueKeys[position].fields.count
+            if width == 1 {
+                preload.uniqueValues[assembler.uniqueKeys[position]] = flat.sortedUnique().map { [$0] }
+                continue
+            }
+            let values = stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<($0 + width)]) }
             var kept: [[String]] = []
             for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) where kept.last != value {
                 kept.append(value)

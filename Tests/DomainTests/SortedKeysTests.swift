@@ -70,6 +70,35 @@ struct SortedKeysTests {
             ])
     }
 
+    /// Values of a key of several fields are taken whole or not at all: a record that leaves
+    /// one field empty gives none, and the values of the records around it stay as they were.
+    @Test func preloadGivesUniqueValuesOfSeveralFieldsWholeOnceEachInOrder() {
+        let mapping = MigrationMapping(tables: [
+            TableMapping(
+                table: "in_contract", bo: "Contract", externalId: "external_id",
+                uniqueKeys: [["number", "year"], ["code"]])
+        ])
+        let rows: [JSONObject] = [
+            ["number": .string("N2"), "year": .number(2026), "code": .string("c2")],
+            ["number": .string("N1"), "year": .null, "code": .string("c9")],
+            ["number": .string("N1"), "year": .number(2025), "code": .null],
+            ["number": .null, "year": .number(2024), "code": .string("c1")],
+            ["number": .string("N2"), "year": .number(2026), "code": .string("c2")],
+            ["number": .string("N1"), "year": .number(2026)],
+        ]
+        var collector = PreloadCollector(Assembler(mapping: mapping), capacity: rows.count)
+        for (index, row) in rows.enumerated() {
+            collector.add(AssemblerFixture.record("in_contract", "C-\(index)", row))
+        }
+        #expect(
+            collector.preload.uniqueValues == [
+                UniqueKeyMapping(bo: "Contract", fields: ["number", "year"]): [
+                    ["N1", "2025"], ["N1", "2026"], ["N2", "2026"],
+                ],
+                UniqueKeyMapping(bo: "Contract", fields: ["code"]): [["c1"], ["c2"], ["c9"]],
+            ])
+    }
+
     @Test func allKeysStaysSortedAndUniqueWhateverItIsGiven() {
         var preload = Preload()
         preload.recordKeys = [BOKey(bo: "B", externalId: "2"), BOKey(bo: "A", externalId: "1")]
