@@ -8,7 +8,7 @@ extension BOIEvent {
 
     /// The event's JSON, as ``json``, and where in it the text of `changes` lies. The changes an
     /// instance is created with are its document without the null members: that text, written
-    /// for the event, serves the store too (``StoreChanges``' `creationTexts`).
+    /// for the event, serves the store too (the `creationTexts` of the store's changes).
     public var jsonNotingChanges: (json: [UInt8], changes: Range<Int>) {
         // Room for a record's changes and the rest: most events outgrew 512 bytes.
         var writer = JSONByteWriter(capacity: 1024)
