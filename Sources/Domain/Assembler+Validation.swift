@@ -16,21 +16,16 @@ struct RecordFields {
 
     /// Puts a child field among the row's columns, in its place by name.
     mutating func setPlain(_ field: String, _ value: JSONValue) {
-        var low = 0
-        var high = plain.count
-        while low < high {
-            let middle = (low + high) / 2
-            if plain[middle].key < field { low = middle + 1 } else { high = middle }
-        }
-        if low < plain.count && plain[low].key == field {
-            plain[low].value = value
+        let (place, found) = JSONObject.search(field, in: plain)
+        if found {
+            plain[place].value = value
             return
         }
         // Appended into the room reserved for it and moved into place: `insert(_:at:)` made a
         // new buffer for every record.
         plain.append(JSONObject.Member(key: field, value: value))
         plain.withUnsafeMutableBufferPointer { members in
-            for index in stride(from: members.count - 1, to: low, by: -1) { members.swapAt(index, index - 1) }
+            for index in stride(from: members.count - 1, to: place, by: -1) { members.swapAt(index, index - 1) }
         }
     }
 

@@ -142,6 +142,11 @@ public struct JSONObject: Hashable, Sendable {
 
     /// Where `key` is, or where it would go.
     private func search(_ key: String) -> (index: Int, found: Bool) {
+        Self.search(key, in: members)
+    }
+
+    /// Where `key` is among `members`, sorted by key with each key once, or where it would go.
+    static func search(_ key: String, in members: [Member]) -> (index: Int, found: Bool) {
         var low = 0
         var high = members.count
         while low < high {

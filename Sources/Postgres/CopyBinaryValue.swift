@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One field of a row sent by ``PostgresConnection/copyIn(binary:rows:)``, in the binary
 /// format of its column's type.
 ///
@@ -91,12 +85,10 @@ enum CopyBinaryEncoder {
         switch value {
         case .null: return 0
         case .text(let text):
-            size = try withUTF8(of: text) { utf8 in
-                if let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil {
-                    throw PostgresError(code: .invalidArgument, message: "a COPY text value contains a NUL character")
-                }
-                return utf8.count
+            guard !text.containsNUL else {
+                throw PostgresError(code: .invalidArgument, message: "a COPY text value contains a NUL character")
             }
+            size = text.utf8.count
         case .jsonb(let json): size = json.count + 1
         case .bool: return 1
         case .int64: return 8
