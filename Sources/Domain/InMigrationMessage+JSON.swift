@@ -88,18 +88,15 @@ private struct MessageFields {
     }
 
     /// Child rows by field: absent or null is `nil`; otherwise every member is an array.
-    func children(_ key: String) throws(MessageFormatError) -> [String: [JSONValue]]? {
+    func children(_ key: String) throws(MessageFormatError) -> ChildRows? {
         switch self[key] ?? .null {
         case .null: return nil
         case .object(let fields):
-            var children: [String: [JSONValue]] = Dictionary(minimumCapacity: fields.count)
-            for (field, value) in fields {
-                guard case .array(let rows) = value else {
-                    throw wrongType("\(key).\(field)", expected: "an array", found: value)
-                }
-                children[field] = rows
+            switch ChildRows.checking(fields) {
+            case .success(let rows): return rows
+            case .failure(let notRows):
+                throw wrongType("\(key).\(notRows.field)", expected: "an array", found: notRows.found)
             }
-            return children
         case let value: throw wrongType(key, expected: "an object", found: value)
         }
     }

@@ -38,11 +38,11 @@ public struct RecordMessage: Codable, Sendable, Hashable {
     /// Every column of the in-table row, as discovered, by column name.
     public var row: JSONObject
     /// Child rows by the child mapping's field name; absent when the table has no children.
-    public var children: [String: [JSONValue]]?
+    public var children: ChildRows?
 
     public init(
         migrationId: MigrationID, operDate: OperDate, bo: BOCode, table: String, externalId: String?,
-        row: JSONObject, children: [String: [JSONValue]]? = nil
+        row: JSONObject, children: ChildRows? = nil
     ) {
         self.migrationId = migrationId
         self.operDate = operDate

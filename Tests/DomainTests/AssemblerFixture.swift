@@ -37,7 +37,7 @@ enum AssemblerFixture {
     ]
 
     static func record(
-        _ table: String, _ externalId: String?, _ row: JSONObject, children: [String: [JSONValue]]? = nil
+        _ table: String, _ externalId: String?, _ row: JSONObject, children: ChildRows? = nil
     ) -> RecordMessage {
         var full = row
         full["external_id"] = externalId.map(JSONValue.string) ?? .null
