@@ -29,26 +29,66 @@ public struct BoiID: StringIdentifier, Comparable {
 
     /// `boi-` and the 128-bit FNV-1a hash of `<bo>\0<externalId>` in hex.
     public static func derived(from key: BOKey) -> BoiID {
+        // Written in place, in one allocation: `String(_:radix:)` on a 128-bit integer, or an
+        // array of the digits decoded into a string, cost more than the hashing.
+        let text = String(unsafeUninitializedCapacity: derivedLength) { buffer in
+            writeDerived(of: key, into: UnsafeMutableRawBufferPointer(buffer))
+            return derivedLength
+        }
+        return BoiID(rawValue: text)
+    }
+
+    /// Whether this is the id ``derived(from:)`` gives `key`, told without making that id: the
+    /// store asks it of every key a batch maps.
+    public func isDerived(from key: BOKey) -> Bool {
+        var id = rawValue
+        return id.withUTF8 { utf8 in
+            guard utf8.count == Self.derivedLength, let id = utf8.baseAddress else { return false }
+            return Self.withDerivedUTF8(of: key) { derived in
+                // Word by word: `elementsEqual` took thirty instructions a byte.
+                guard let derived = derived.baseAddress else { return false }
+                let (mine, theirs) = (UnsafeRawPointer(id), UnsafeRawPointer(derived))
+                for offset in stride(from: 0, to: 32, by: 8)
+                where mine.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    != theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                {
+                    return false
+                }
+                return mine.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
+                    == theirs.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
+            }
+        }
+    }
+
+    /// Lends the UTF-8 of the id ``derived(from:)`` gives `key`, without making a string of it:
+    /// for a statement that sends the derived ids of a whole batch.
+    /// - Parameter body: must not keep the buffer.
+    public static func withDerivedUTF8<Result>(
+        of key: BOKey, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: derivedLength) { buffer in
+            writeDerived(of: key, into: UnsafeMutableRawBufferPointer(buffer))
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private static let derivedLength = 36
+
+    /// Writes the id derived from `key` into the first ``derivedLength`` bytes of `buffer`.
+    private static func writeDerived(of key: BOKey, into buffer: UnsafeMutableRawBufferPointer) {
         var hash = FNV1a128()
         hash.mix(key.bo.rawValue)
         hash.mix(0)
         hash.mix(key.externalId)
         let (high, low) = (hash.high, hash.low)
-        // Written in place, in one allocation: `String(_:radix:)` on a 128-bit integer, or an
-        // array of the digits decoded into a string, cost more than the hashing.
-        let text = String(unsafeUninitializedCapacity: 36) { buffer in
-            buffer[0] = UInt8(ascii: "b")
-            buffer[1] = UInt8(ascii: "o")
-            buffer[2] = UInt8(ascii: "i")
-            buffer[3] = UInt8(ascii: "-")
-            let digits = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[4..<36])
-            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
-            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: hash.high)), toByteOffset: 8, as: UInt64.self)
-            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low >> 32)), toByteOffset: 16, as: UInt64.self)
-            digits.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: hash.low)), toByteOffset: 24, as: UInt64.self)
-            return 36
-        }
-        return BoiID(rawValue: text)
+        buffer[0] = UInt8(ascii: "b")
+        buffer[1] = UInt8(ascii: "o")
+        buffer[2] = UInt8(ascii: "i")
+        buffer[3] = UInt8(ascii: "-")
+        buffer.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 4, as: UInt64.self)
+        buffer.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high)), toByteOffset: 12, as: UInt64.self)
+        buffer.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low >> 32)), toByteOffset: 20, as: UInt64.self)
+        buffer.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low)), toByteOffset: 28, as: UInt64.self)
     }
 
     /// The eight lowercase hex digits of `value`, most significant first, as the bytes of a word

@@ -56,6 +56,11 @@ public struct PostgresArray: ~Copyable {
         append(element)
     }
 
+    /// Appends an element given as its UTF-8, which must be valid.
+    public mutating func append(utf8: UnsafeBufferPointer<UInt8>) {
+        appendQuoted(utf8)
+    }
+
     /// Room for `more` bytes after what is written.
     private mutating func reserve(_ more: Int) {
         guard count + more > capacity else { return }

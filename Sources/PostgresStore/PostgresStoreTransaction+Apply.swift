@@ -166,7 +166,7 @@ extension PostgresStoreTransaction {
         var aliases: [(key: BOKey, value: BoiID)] = []
         var unaliased: [BOKey] = []
         for (key, id) in mappings {
-            if id != BoiID.derived(from: key) {
+            if !id.isDerived(from: key) {
                 aliases.append((key, id))
             } else if aliasesRead.contains(key) || !keysRead.sortedContains(key) {
                 unaliased.append(key)

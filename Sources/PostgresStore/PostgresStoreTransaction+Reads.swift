@@ -56,7 +56,7 @@ extension PostgresStoreTransaction {
             """,
             [
                 PostgresArray.text(keys.map(\.bo.rawValue)), PostgresArray.text(keys.map(\.externalId)),
-                PostgresArray.text(keys.map { BoiID.derived(from: $0).rawValue }),
+                Self.derivedIDs(of: keys),
                 PostgresArray.text(lockFlags.map { $0 ? "t" : "f" }),
             ])
         keysRead = keysRead.mergingSortedUnique(keys)
@@ -69,6 +69,15 @@ extension PostgresStoreTransaction {
             if row.bool("alias") == true { aliasesRead.insert(key) }
         }
         return ids
+    }
+
+    /// The literal of the ids derived from `keys`, written without making a string of each.
+    private static func derivedIDs(of keys: [BOKey]) -> String {
+        var ids = PostgresArray()
+        for key in keys {
+            BoiID.withDerivedUTF8(of: key) { ids.append(utf8: $0) }
+        }
+        return ids.finish()
     }
 
     func instances(_ ids: [BoiID]) throws -> [BoiID: BOIInstance] {

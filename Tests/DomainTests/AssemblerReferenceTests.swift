@@ -265,4 +265,26 @@ struct AssemblerReferenceTests {
             }
         }
     }
+
+    /// The store tells a derived id from an alias, and sends derived ids, without making them.
+    @Test func derivedIdsAreToldAndLentWithoutBeingMade() {
+        let keys = [("Person", "P-1"), ("Person", "P-2"), ("Department", "P-1"), ("", ""), ("Person", "Дя😀")]
+            .map { BOKey(bo: BOCode($0.0), externalId: $0.1) }
+        for key in keys {
+            let id = BoiID.derived(from: key)
+            #expect(id.isDerived(from: key))
+            #expect(BoiID.withDerivedUTF8(of: key) { String(decoding: $0, as: UTF8.self) } == id.rawValue)
+            for other in keys where other != key { #expect(!id.isDerived(from: other), "\(id) \(other)") }
+            // The id with any one byte changed, shorter, longer.
+            let changed = id.rawValue.utf8.indices.map { place in
+                var bytes = Array(id.rawValue.utf8)
+                bytes[id.rawValue.utf8.distance(from: id.rawValue.utf8.startIndex, to: place)] ^= 1
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            #expect(changed.count == 36)
+            for alias in changed + [String(id.rawValue.dropLast()), id.rawValue + "0", "", "boi-1"] {
+                #expect(!BoiID(rawValue: alias).isDerived(from: key), "\(alias)")
+            }
+        }
+    }
 }

@@ -207,4 +207,20 @@ struct ExecuteTests {
             #expect(rows.map { $0["v"] } == values)
         }
     }
+
+    /// Elements appended as their UTF-8 arrive as the same texts as elements appended as strings.
+    @Test func postgresArrayTakesElementsAsTheirUTF8() async throws {
+        try await TestDatabase.with { database in
+            let connection = try database.connect()
+            let values = ["boi-0123456789abcdef0123456789abcdef", "with \"quote\" and back\\slash", "", "ü,{}", "NULL"]
+            var array = PostgresArray()
+            for value in values {
+                var value = value
+                value.withUTF8 { array.append(utf8: $0) }
+            }
+            let rows = try connection.execute(
+                "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [array.finish()])
+            #expect(rows.map { $0["v"] } == values)
+        }
+    }
 }
