@@ -29,7 +29,7 @@ enum OutboxPayload {
     ///   - count: how many messages the row says it holds.
     /// - Throws: ``PostgresStoreError`` `.corruptRow` naming the row when the framing does not
     ///   add up to exactly `count` messages.
-    static func decode(_ payload: [UInt8], id: Int64, count: Int) throws -> [OutboxMessage] {
+    static func decode(_ payload: ArraySlice<UInt8>, id: Int64, count: Int) throws -> [OutboxMessage] {
         var reader = Reader(bytes: payload)
         var messages: [OutboxMessage] = []
         messages.reserveCapacity(count)
@@ -65,19 +65,24 @@ enum OutboxPayload {
 
     /// Reads length-prefixed fields front to back; every read checks the bounds.
     private struct Reader {
-        let bytes: [UInt8]
-        var index = 0
+        let bytes: ArraySlice<UInt8>
+        var index: Int
 
-        var isAtEnd: Bool { index == bytes.count }
+        init(bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            index = bytes.startIndex
+        }
+
+        var isAtEnd: Bool { index == bytes.endIndex }
 
         mutating func length() -> UInt32? {
-            guard bytes.count - index >= 4 else { return nil }
+            guard bytes.endIndex - index >= 4 else { return nil }
             defer { index += 4 }
             return bytes[index..<index + 4].reduce(0) { $0 << 8 | UInt32($1) }
         }
 
         mutating func field() -> [UInt8]? {
-            guard let length = length().map(Int.init), bytes.count - index >= length else { return nil }
+            guard let length = length().map(Int.init), bytes.endIndex - index >= length else { return nil }
             defer { index += length }
             return Array(bytes[index..<index + length])
         }

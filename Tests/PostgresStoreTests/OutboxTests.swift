@@ -1,7 +1,7 @@
 import Domain
 import IntegrationSupport
 import Postgres
-import PostgresStore
+@testable import PostgresStore
 import Store
 import Testing
 
@@ -93,6 +93,25 @@ struct OutboxTests {
                 OutboxMessage(id: id, topic: $0.topic, key: $0.key, value: $0.value)
             }
             #expect(try await fixture.store.pendingOutbox(limit: 5_000) == expected)
+        }
+    }
+
+    /// A row whose payload does not hold the messages it counts is reported by its id, not read
+    /// as fewer messages.
+    @Test func payloadThatDoesNotAddUpIsReportedByItsRow() async throws {
+        try await StoreFixture.with { fixture in
+            let one = OutboxPayload.encode([OutboxMessage(topic: "BOI", key: nil, value: [1, 2, 3])])
+            let hex = one.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+            let id = try #require(
+                try await fixture.client.execute(
+                    "INSERT INTO inmigration.outbox_batch (messages, payload) VALUES (2, decode($1, 'hex')) RETURNING id",
+                    [hex]
+                ).first?["id"])
+            await #expect {
+                _ = try await fixture.store.pendingOutbox(limit: 10)
+            } throws: { error in
+                "\(error)".contains("outbox_batch row \(id)") && "\(error)".contains("message 2 of 2 has no topic")
+            }
         }
     }
 
